@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Velox.  "make" builds velox.ko against the installed 6.1 headers and the
+# userspace tools; "make check" runs every test harness; "make demo" boots
+# a VM and shows the module at work.  KDIR=<headers dir> builds elsewhere.
+
+KVER ?= $(shell scripts/kver.sh 6.1 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi -I$(CURDIR)/module/core
+
+all: deps module tools
+
+deps:
+	@scripts/deps.sh
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools/velox-ctl
+	$(MAKE) -C tools/testing/selftests/velox
+
+# The flags a userspace program needs to compile module/core (DESIGN §5).
+print-core-cflags:
+	@echo $(CORE_CFLAGS)
+
+check: deps
+	@scripts/check.sh
+
+static:
+	@scripts/static.sh
+
+kunit:
+	@scripts/kunit.sh
+	@scripts/kunit.sh --debug
+
+core-test:
+	@$(MAKE) -s -C tools/testing/core run
+
+vmtest:
+	@scripts/vmtest.sh
+
+demo: deps
+	@scripts/demo.sh
+
+install: module tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 tools/velox-ctl/velox-ctl $(DESTDIR)/usr/local/sbin/velox-ctl
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/velox-ctl clean
+	$(MAKE) -C tools/testing/selftests/velox clean
+	$(MAKE) -C tools/testing/core clean
+
+.PHONY: all deps module tools print-core-cflags check static kunit core-test \
+	vmtest demo install clean

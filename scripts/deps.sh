@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing Velox needs, and nothing that is
+# already there.  Safe to run again: a second run changes nothing.
+#
+# Kernel versions are discovered from Debian's package lists, never
+# written down here: the 6.1 ABI that linux-headers-amd64 points at, and
+# the newest 6.12 build in bookworm.  The matching kernel images are
+# unpacked with dpkg -x into the cache (nothing is installed in /boot).
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+usage: scripts/deps.sh [--help]
+
+Installs with apt-get the packages Velox needs that are missing, and
+unpacks Debian's 6.1 and 6.12 kernel images into
+\${VELOX_CACHE:-/var/cache/velox}/kernels/<version>/ for the VM tests.
+Must run as root.  Idempotent.
+USAGE
+}
+
+case "${1:-}" in
+-h | --help) usage; exit 0 ;;
+"") ;;
+*) usage >&2; exit 2 ;;
+esac
+
+CACHE=${VELOX_CACHE:-/var/cache/velox}
+export DEBIAN_FRONTEND=noninteractive
+
+# What each harness uses: kernel builds and kunit.py (gcc, make, bc,
+# bison, flex, libelf, libssl, python3), static checks (sparse, perl),
+# the VM (qemu, busybox, cpio, kmod), BPF (clang, llvm, libbpf, bpftool).
+PKGS=(
+	build-essential bc bison flex libelf-dev libssl-dev python3 perl
+	kmod cpio xz-utils zstd busybox-static qemu-system-x86
+	sparse clang llvm libbpf-dev bpftool
+	linux-headers-amd64 linux-source-6.1
+)
+
+updated=0
+apt_update() {
+	if [ "$updated" = 0 ]; then
+		apt-get update -qq
+		updated=1
+	fi
+}
+
+missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+install_missing() {
+	local want
+	want=$(missing "$@")
+	[ -z "$want" ] && return 0
+	apt_update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $want >/dev/null
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: must run as root (apt-get)" >&2
+	exit 1
+fi
+
+install_missing "${PKGS[@]}"
+
+# Newest 6.12 header package of bookworm (linux-headers-6.12.N+deb12-amd64).
+newest_612() {
+	apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{ print $1 }' | sort -V | tail -n 1
+}
+hdr612=$(newest_612)
+if [ -z "$hdr612" ]; then
+	apt_update
+	hdr612=$(newest_612)
+fi
+if [ -z "$hdr612" ]; then
+	echo "deps.sh: no linux-headers-6.12.*-amd64 in the package lists" >&2
+	exit 1
+fi
+install_missing "$hdr612"
+
+# Unpack the image whose ABI matches each installed header package.
+unpack_image() {
+	local kver=$1 pkg=$2 dest="$CACHE/kernels/$1" tmp
+	[ -f "$dest/boot/vmlinuz-$kver" ] && return 0
+	apt_update
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"	# apt downloads as _apt
+	(cd "$tmp" && apt-get download -qq "$pkg" >/dev/null)
+	mkdir -p "$dest.tmp"
+	dpkg -x "$tmp"/*.deb "$dest.tmp"
+	rm -rf "$tmp" "$dest"
+	mv "$dest.tmp" "$dest"
+}
+
+kver61=$(apt-cache depends linux-headers-amd64 |
+	sed -n 's/.*Depends: linux-headers-\(6\.1\..*-amd64\)$/\1/p' | head -n 1)
+kver612=${hdr612#linux-headers-}
+unpack_image "$kver61" "linux-image-$kver61-unsigned"
+unpack_image "$kver612" "linux-image-$kver612-unsigned"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build velox.ko against one kernel's headers in a private copy of the
+# sources (so 6.1 and 6.12 objects never mix), and print the .ko's path.
+# With --check the build is W=1 and sparse (C=1), and any warning fails it.
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+usage: scripts/kbuild.sh [--kernel 6.1|6.12] [--check]
+
+  --kernel S   headers series to build against (default 6.1)
+  --check      W=1 and sparse; print every warning and fail on any
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+series=6.1
+check=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) series=${2:?}; shift 2 ;;
+	--check) check=1; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+kver=$("$top/scripts/kver.sh" "$series")
+kdir=/usr/src/linux-headers-$kver
+out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver
+
+# A check build starts from a fresh copy, so W=1 and sparse see every file;
+# a plain build keeps its objects and the copy's times, and is incremental.
+if [ $check = 1 ]; then
+	out=$out-check
+	rm -rf "$out"
+fi
+mkdir -p "$out"
+(cd "$top" && find Kbuild module uapi -name Kbuild -o -name '*.[ch]') |
+	(cd "$top" && cpio -pdmu --quiet "$out")
+
+flags=()
+[ $check = 1 ] && flags=(W=1 C=1)
+log=$out/build.log
+if ! make -C "$kdir" M="$out" "${flags[@]}" modules >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "kbuild.sh: build against $kver failed" >&2
+	exit 1
+fi
+if [ $check = 1 ] && grep -E 'warning:|error:' "$log" >&2; then
+	echo "kbuild.sh: warnings building against $kver (W=1 C=1)" >&2
+	exit 1
+fi
+echo "$out/velox.ko"

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's kernel under QEMU (TCG, 2 CPUs) with a busybox initramfs
+# holding velox.ko, velox-ctl and the selftests, run CMD as root in the
+# guest, print its output and exit with its status.  In the guest,
+# "insmod /velox.ko" loads the module, debugfs is mounted and each --add
+# file is in /extra/.
+#
+# The guest's kernel log is checked afterwards (scripts/kernel-log-check.sh):
+# a kernel problem makes vm.sh fail even when CMD succeeded.
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+usage: scripts/vm.sh [--kernel 6.1|6.12] [--add FILE]... [--timeout S]
+                     [--log FILE] [--no-check] -- CMD...
+
+  --kernel S   Debian kernel series to boot (default 6.1); velox.ko is
+               built against its headers
+  --add FILE   copy FILE into the guest's /extra/ (repeatable)
+  --timeout S  kill the VM after S seconds (default 120)
+  --log FILE   keep the guest's whole console log, dmesg included, in FILE
+  --no-check   do not fail on kernel problems in the guest's log
+
+Exit status: CMD's; 1 if the guest kernel reported a problem; 124 if the
+guest did not finish in time.
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+series=6.1
+timeout=120
+log=
+check=1
+adds=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) series=${2:?}; shift 2 ;;
+	--add) adds+=(--add "${2:?}"); shift 2 ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--log) log=${2:?}; shift 2 ;;
+	--no-check) check=0; shift ;;
+	-h | --help) usage; exit 0 ;;
+	--) shift; break ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+if [ $# = 0 ]; then
+	usage >&2
+	exit 2
+fi
+
+kver=$("$top/scripts/kver.sh" "$series")
+vmlinuz=${VELOX_CACHE:-/var/cache/velox}/kernels/$kver/boot/vmlinuz-$kver
+if [ ! -f "$vmlinuz" ]; then
+	echo "vm.sh: $vmlinuz missing (run scripts/deps.sh)" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ko=$("$top/scripts/kbuild.sh" --kernel "$series")
+make -s -C "$top" tools >&2
+printf '%q ' "$@" >"$tmp/cmd.sh"
+echo >>"$tmp/cmd.sh"
+
+tests=()
+for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test}; do
+	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
+done
+"$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
+	--cmd "$tmp/cmd.sh" --bin "$top/tools/velox-ctl/velox-ctl" \
+	"${tests[@]}" ${adds[@]+"${adds[@]}"}
+
+# Two serial ports: the kernel's console (and the exit status, taint and
+# dmesg that /init prints there) on ttyS0, CMD's output alone on ttyS1.
+rc=0
+timeout --kill-after=5 "$timeout" \
+	qemu-system-x86_64 -m 1024 -smp 2 -nodefaults -no-reboot \
+	-display none -bios qboot.rom \
+	-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1" \
+	-serial "file:$tmp/console.log" -serial "file:$tmp/out.log" \
+	</dev/null >"$tmp/qemu.log" 2>&1 || rc=$?
+
+# The guest tty turns \n into \r\n.
+tr -d '\r' <"$tmp/out.log"
+[ -n "$log" ] && cp "$tmp/console.log" "$log"
+
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo "vm.sh: the guest did not finish in ${timeout}s; its console:" >&2
+	cat "$tmp/console.log" >&2
+	exit 124
+fi
+status=$(sed -n 's/^@@VELOX-EXIT \([0-9]*\).*/\1/p' "$tmp/console.log" | tail -n 1)
+if [ -z "$status" ]; then
+	echo "vm.sh: the guest stopped before CMD finished; its console:" >&2
+	cat "$tmp/qemu.log" "$tmp/console.log" >&2
+	exit 1
+fi
+if [ $check = 1 ] && ! "$top/scripts/kernel-log-check.sh" "$tmp/console.log" >&2; then
+	[ "$status" = 0 ] && status=1
+fi
+exit "$status"

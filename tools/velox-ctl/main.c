@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl: control the Velox pipeline in velox.ko through /dev/velox.
+ *
+ * Each verb lives in its own cmd_<verb>.c; this file only finds it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static const struct ctl_cmd *const cmds[] = {
+	&cmd_info,
+};
+
+#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fputs("Usage: velox-ctl [--help] COMMAND [OPTIONS]\n"
+	      "       velox-ctl help COMMAND\n"
+	      "\n"
+	      "Control the Velox transaction pipeline of velox.ko through\n"
+	      "/dev/velox (needs root).\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (i = 0; i < NR_CMDS; i++)
+		fprintf(out, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fputs("  help       show the help of one command\n"
+	      "\n"
+	      "Exit status: 0 on success; 1 on failure, with one line on stderr\n"
+	      "naming the cause; 2 on a usage error.\n", out);
+}
+
+static const struct ctl_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_CMDS; i++)
+		if (!strcmp(cmds[i]->name, name))
+			return cmds[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct ctl_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc == 2) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		cmd = find_cmd(argv[2]);
+		if (!cmd) {
+			fprintf(stderr, "velox-ctl: help: unknown command '%s'\n",
+				argv[2]);
+			return EXIT_USAGE;
+		}
+		cmd->usage(stdout);
+		return EXIT_OK;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "velox-ctl: unknown command '%s' (see velox-ctl --help)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	/* The verb parses its own options from argv[1] on. */
+	return cmd->run(argc - 1, argv + 1);
+}
