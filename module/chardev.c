@@ -34,13 +34,14 @@ static int velox_get_info(void *arg)
 }
 
 #define VELOX_IOCTL_OP(_cmd, _fn, _struct, _last)			\
-	[_IOC_NR(_cmd) - VELOX_CMD_BASE] = {				\
+	{								\
 		.cmd = _cmd,						\
 		.size = sizeof(_struct),				\
 		.min_size = offsetofend(_struct, _last),		\
 		.execute = _fn,						\
 	}
 
+/* Indexed by command number - VELOX_CMD_BASE: keep the rows in that order. */
 static const struct velox_ioctl_op velox_ioctl_ops[] = {
 	VELOX_IOCTL_OP(VELOX_IOC_GET_INFO, velox_get_info,
 		       struct velox_info, abi_version),

@@ -31,65 +31,33 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-nr=0
-
-# subtest NAME STATUS OUTPUT_FILE: fold a KTAP child into the totals.  A
-# child's own "N passed, N failed" line counts its nested cases; without
-# one, its top-level results count.
-subtest() {
-	local p f total
-	nr=$((nr + 1))
-	total=$(grep -E '^(# )?[0-9]+ passed, [0-9]+ failed$' "$3" | tail -n 1)
-	grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$3" | sed 's/^/  /'
-	if [ -n "$total" ]; then
-		total=${total#\# }
-		p=${total%% *}
-		f=${total#*, }
-		f=${f%% *}
-	else
-		p=$(grep -c '^ok ' "$3")
-		f=$(grep -c '^not ok ' "$3")
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$2" = 0 ] && [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
-		echo "ok $nr $1"
-	else
-		[ "$f" = 0 ] && failed=$((failed + 1))
-		echo "not ok $nr $1"
-	fi
-}
+. "$top/tools/testing/selftests/velox/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..$((1 + 2 * ${#kernels[@]}))"
 
 "$top/tools/testing/vm/kernel-log-check_test.sh" >"$tmp/detector.out" 2>&1
-subtest kernel_log_check $? "$tmp/detector.out"
+ktap_subtest kernel_log_check $? "$tmp/detector.out"
 
 for k in "${kernels[@]}"; do
 	log=$tmp/console-$k.log
 	"$top/scripts/vm.sh" --kernel "$k" --timeout "$timeout" --log "$log" \
 		--no-check -- /selftests/velox/run.sh >"$tmp/guest.out" 2>&1
-	rc=$?
-	cp "$tmp/guest.out" "$tmp/guest.ktap"
-	subtest "selftests_$k" $rc "$tmp/guest.ktap"
+	ktap_subtest "selftests_$k" $? "$tmp/guest.out"
 
-	"$top/scripts/kernel-log-check.sh" "$log" >"$tmp/kcheck.out" 2>&1
-	rc=$?
-	{
-		sed 's/^/# /' "$tmp/kcheck.out"
-		if [ $rc = 0 ]; then echo "ok 1 kernel_log_clean"; else echo "not ok 1 kernel_log_clean"; fi
-	} >"$tmp/kcheck.ktap"
-	subtest "kernel_log_$k" $rc "$tmp/kcheck.ktap"
+	if "$top/scripts/kernel-log-check.sh" "$log" >"$tmp/kcheck.out" 2>&1; then
+		ktap_ok "kernel_log_clean_$k"
+		rc=0
+	else
+		ktap_fail "kernel_log_clean_$k" "$(cat "$tmp/kcheck.out")"
+		rc=1
+	fi
 
-	if [ $rc != 0 ] || grep -q '^not ok' "$tmp/guest.ktap" || ! [ -s "$log" ]; then
+	if [ $rc != 0 ] || grep -q 'not ok' "$tmp/guest.out" || ! [ -s "$log" ]; then
 		echo "# guest dmesg ($k):"
 		sed -n '/^@@VELOX-DMESG-BEGIN/,/^@@VELOX-DMESG-END/p' "$log" 2>/dev/null |
 			sed 's/^/# /'
 	fi
 done
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+ktap_finish

@@ -13,17 +13,7 @@ clean=$here/logs/clean.log
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-nr=0
-failed=0
-result() {
-	nr=$((nr + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $nr $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $nr $2"
-	fi
-}
+. "$here/../selftests/velox/ktap.sh"
 
 # expect_fail NAME LOG NEEDLE: the check must fail and quote NEEDLE.
 expect_fail() {
@@ -31,10 +21,9 @@ expect_fail() {
 	out=$("$check" "$2" 2>&1)
 	rc=$?
 	if [ $rc = 1 ] && grep -qF -- "$3" <<<"$out"; then
-		result 0 "$1"
+		ktap_ok "$1"
 	else
-		echo "# $1: expected exit 1 naming '$3', got exit $rc: $out"
-		result 1 "$1"
+		ktap_fail "$1" "expected exit 1 naming '$3', got exit $rc: $out"
 	fi
 }
 
@@ -55,13 +44,20 @@ cases=(
 	"list_corruption|list_del corruption. prev->next should be ffff888003c1e0c8, but was dead000000000100"
 )
 
-echo "KTAP version 1"
-echo "1..$((${#cases[@]} + 5))"
+# expect_pass NAME LOG
+expect_pass() {
+	local out rc
+	out=$("$check" "$2" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "expected exit 0, got $rc: $out"
+	fi
+}
 
-out=$("$check" "$clean" 2>&1)
-rc=$?
-[ $rc = 0 ] || echo "# clean log: expected exit 0, got $rc: $out"
-result $rc clean_log_passes
+ktap_plan $((${#cases[@]} + 5))
+expect_pass clean_log_passes "$clean"
 
 expect_fail real_warn_on_in_init_fails "$here/logs/warning.log" "WARNING: CPU"
 
@@ -79,10 +75,6 @@ expect_fail unfinished_guest_fails "$tmp/unfinished.log" "did not finish"
 
 # The allowed taints alone (O and E) must not fail a run.
 sed 's/^@@VELOX-TAINT .*/@@VELOX-TAINT 4096/' "$clean" >"$tmp/oot.log"
-out=$("$check" "$tmp/oot.log" 2>&1)
-rc=$?
-[ $rc = 0 ] || echo "# out-of-tree taint alone: expected exit 0, got $rc: $out"
-result $rc out_of_tree_taint_alone_passes
+expect_pass out_of_tree_taint_alone_passes "$tmp/oot.log"
 
-echo "# $((nr - failed)) passed, $failed failed"
-[ $failed = 0 ]
+ktap_finish

@@ -43,7 +43,7 @@ static inline void ktap_result(bool ok, const char *name)
 /* Exit status of a test program: 0 only if every case passed. */
 static inline int ktap_finish(void)
 {
-	printf("# %u passed, %u failed\n", ktap_nr - ktap_failed, ktap_failed);
+	printf("%u passed, %u failed\n", ktap_nr - ktap_failed, ktap_failed);
 	return ktap_failed ? 1 : 0;
 }
 

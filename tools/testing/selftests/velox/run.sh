@@ -6,6 +6,7 @@
 # Tests named *_test.sh manage the module themselves; *_test programs run
 # with velox.ko loaded.
 cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
 KO=${VELOX_KO:-/velox.ko}
 
 tests=
@@ -14,39 +15,21 @@ for t in *_test.sh *_test; do
 done
 set -- $tests
 
-echo "KTAP version 1"
-echo "1..$#"
-nr=0
-passed=0
-failed=0
+ktap_plan $#
 for t in "$@"; do
-	nr=$((nr + 1))
 	case $t in
-	*.sh) ./"$t" > /tmp/ktap.out 2>&1 ;;
+	*.sh)
+		./"$t" > /tmp/ktap.out 2>&1 ;;
 	*)
-		if insmod "$KO"; then
+		if insmod "$KO" 2> /tmp/ktap.out; then
 			./"$t" > /tmp/ktap.out 2>&1
 			rc=$?
-			rmmod velox || rc=1
+			rmmod velox 2>> /tmp/ktap.out || rc=1
 			(exit $rc)
 		else
-			echo "not ok 1 insmod" > /tmp/ktap.out
 			false
 		fi ;;
 	esac
-	rc=$?
-	sed 's/^/  /' /tmp/ktap.out
-	p=$(grep -c '^ok ' /tmp/ktap.out)
-	f=$(grep -c '^not ok ' /tmp/ktap.out)
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ $rc = 0 ] && [ "$f" = 0 ] && [ "$p" -gt 0 ]; then
-		echo "ok $nr ${t%.sh}"
-	else
-		# A crash or a silent exit counts as a failed case too.
-		[ "$f" = 0 ] && failed=$((failed + 1))
-		echo "not ok $nr ${t%.sh}"
-	fi
+	ktap_subtest "${t%.sh}" $? /tmp/ktap.out
 done
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+ktap_finish

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test harness in turn, each a KTAP subtest, then the
+# total "N passed, N failed" over all their cases.  Exits non-zero if any
+# case failed; a failing harness's own output says which and why.
+set -uo pipefail
+
+usage() {
+	cat <<USAGE
+usage: scripts/check.sh [HARNESS...]
+
+Harnesses (default: all, in this order):
+  static       W=1 + sparse for 6.1 and 6.12, checkpatch --strict, -Werror
+  kunit        KUnit on UML
+  kunit-debug  KUnit on x86_64 QEMU, 2 CPUs, KASAN and lockdep
+  core         module/core under TSan and ASan+UBSan
+  vm           selftests in the VM on 6.1 and 6.12
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/testing/selftests/velox/ktap.sh"
+
+harness_cmd() {
+	case $1 in
+	static) echo "$top/scripts/static.sh" ;;
+	kunit) echo "$top/scripts/kunit.sh" ;;
+	kunit-debug) echo "$top/scripts/kunit.sh --debug" ;;
+	core) echo "make -s --no-print-directory -C $top core-test" ;;
+	vm) echo "$top/scripts/vmtest.sh" ;;
+	*) return 1 ;;
+	esac
+}
+
+case "${1:-}" in
+-h | --help) usage; exit 0 ;;
+esac
+[ $# = 0 ] && set -- static kunit kunit-debug core vm
+for h in "$@"; do
+	harness_cmd "$h" >/dev/null || { usage >&2; exit 2; }
+done
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+start=$SECONDS
+ktap_plan $#
+for h in "$@"; do
+	t0=$SECONDS
+	$(harness_cmd "$h") >"$out" 2>&1
+	rc=$?
+	ktap_subtest "$h" $rc "$out"
+	ktap_diag "$h took $((SECONDS - t0)) s"
+done
+ktap_diag "make check took $((SECONDS - start)) s"
+ktap_finish

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run Velox's KUnit suites with the kernel's own kunit.py, in Debian's
+# linux-source-6.1 tree (unpacked once into the cache) into which this
+# script links kunit/ as drivers/velox.  Build dirs stay in the cache, so
+# a second run only rebuilds what changed.
+#
+# kunit.py succeeds when no suite ran at all; this script fails unless
+# every KUNIT_CASE declared in kunit/*.c ran and passed.
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+usage: scripts/kunit.sh [--debug]
+
+  (default)  UML
+  --debug    x86_64 under QEMU with 2 CPUs, KASAN, lockdep
+             (PROVE_LOCKING) and DEBUG_ATOMIC_SLEEP
+
+Prints kunit.py's results, then "N passed, N failed".
+USAGE
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+debug=0
+case "${1:-}" in
+--debug) debug=1 ;;
+-h | --help) usage; exit 0 ;;
+"") ;;
+*) usage >&2; exit 2 ;;
+esac
+
+cache=${VELOX_CACHE:-/var/cache/velox}
+ksrc=$("$top/scripts/ksrc.sh")
+
+# drivers/velox: links to this checkout, re-pointed on every run.
+vdir=$ksrc/drivers/velox
+mkdir -p "$vdir"
+ln -sfn "$top/kunit/Kconfig" "$vdir/Kconfig"
+ln -sfn "$top/kunit/Makefile" "$vdir/Makefile"
+for d in kunit module uapi; do
+	ln -sfn "$top/$d" "$vdir/$d"
+done
+grep -q 'drivers/velox/Kconfig' "$ksrc/drivers/Kconfig" ||
+	sed -i '$i source "drivers/velox/Kconfig"' "$ksrc/drivers/Kconfig"
+grep -q 'velox/' "$ksrc/drivers/Makefile" ||
+	echo 'obj-y += velox/' >>"$ksrc/drivers/Makefile"
+
+args=(run --kunitconfig="$top/kunit" --jobs="$(nproc)")
+if [ $debug = 1 ]; then
+	args+=(--build_dir="$cache/kunit-x86_64-debug" --arch=x86_64
+	       --qemu_args="-smp 2" --timeout=600
+	       --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_KASAN=y
+	       --kconfig_add CONFIG_PROVE_LOCKING=y
+	       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
+else
+	args+=(--build_dir="$cache/kunit-uml")
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+rc=0
+python3 "$ksrc/tools/testing/kunit/kunit.py" "${args[@]}" 2>&1 | tee "$log" || rc=$?
+
+declared=$(cat "$top"/kunit/*_kunit.c | grep -c -E '^\s*KUNIT_CASE(_PARAM)?\(' || true)
+summary=$(sed -n 's/.*Ran \([0-9]*\) tests: \(.*\)/\1 \2/p' "$log" | tail -n 1)
+ran=${summary%% *}
+passed=$(grep -o 'passed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+failed=$(grep -o 'failed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+crashed=$(grep -o 'crashed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+failed=$((failed + crashed))
+
+if [ -z "$summary" ]; then
+	echo "kunit.sh: kunit.py printed no results (build or boot failed?)"
+	failed=$((failed + 1))
+	ran=0
+fi
+if [ "${ran:-0}" -lt "$declared" ]; then
+	echo "kunit.sh: only ${ran:-0} of the $declared declared KUnit cases ran"
+	failed=$((failed + declared - ${ran:-0}))
+fi
+if [ $rc != 0 ] && [ "$failed" = 0 ]; then
+	echo "kunit.sh: kunit.py exited $rc"
+	failed=1
+fi
+echo "${passed:-0} passed, $failed failed"
+[ "$failed" = 0 ]
