@@ -50,7 +50,7 @@ grep -q 'velox/' "$ksrc/drivers/Makefile" ||
 args=(run --kunitconfig="$top/kunit" --jobs="$(nproc)")
 if [ $debug = 1 ]; then
 	args+=(--build_dir="$cache/kunit-x86_64-debug" --arch=x86_64
-	       --qemu_args="-smp 2" --timeout=600
+	       --qemu_args="-smp 2" --timeout=600 --kconfig_add CONFIG_SMP=y
 	       --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_KASAN=y
 	       --kconfig_add CONFIG_PROVE_LOCKING=y
 	       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: the compare-and-exchange the order book uses.
+ *
+ * The kernel's try_cmpxchg() is fully ordered when it succeeds and gives no
+ * ordering when it fails; a sequentially consistent C11 exchange with a
+ * relaxed failure order means the same, and on x86 both are one locked
+ * cmpxchg, itself a full barrier.  On failure *oldp gets the current value.
+ */
+#ifndef VELOX_SHIM_LINUX_ATOMIC_H
+#define VELOX_SHIM_LINUX_ATOMIC_H
+
+#include <asm/barrier.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+#define try_cmpxchg(ptr, oldp, new)					\
+	__atomic_compare_exchange_n((ptr), (oldp), (new), false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
+#define try_cmpxchg64(ptr, oldp, new)	try_cmpxchg(ptr, oldp, new)
+
+#endif /* VELOX_SHIM_LINUX_ATOMIC_H */
