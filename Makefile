@@ -37,6 +37,10 @@ kunit:
 core-test:
 	@$(MAKE) -s -C tools/testing/core run
 
+# Longer fuzz runs of module/core than make check does (FUZZ_SECONDS each).
+fuzz:
+	@$(MAKE) -s -C tools/testing/core fuzz
+
 vmtest:
 	@scripts/vmtest.sh
 
@@ -53,5 +57,5 @@ clean:
 	$(MAKE) -C tools/testing/selftests/velox clean
 	$(MAKE) -C tools/testing/core clean
 
-.PHONY: all deps module tools print-core-cflags check static kunit core-test \
+.PHONY: all deps module tools print-core-cflags check static kunit core-test fuzz \
 	vmtest demo install clean

@@ -36,7 +36,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
-	sparse clang llvm libbpf-dev bpftool
+	sparse clang llvm libclang-rt-14-dev libbpf-dev bpftool
 	linux-headers-amd64 linux-source-6.1
 )
 
