@@ -37,6 +37,11 @@ kunit:
 core-test:
 	@$(MAKE) -s -C tools/testing/core run
 
+# Native benchmarks of module/core (never a test: timing is not asserted).
+bench:
+	@$(MAKE) -s -C tools/bench
+	@tools/bench/velox-bench $(BENCH_ARGS)
+
 # Longer fuzz runs of module/core than make check does (FUZZ_SECONDS each).
 fuzz:
 	@$(MAKE) -s -C tools/testing/core fuzz
@@ -56,6 +61,7 @@ clean:
 	$(MAKE) -C tools/velox-ctl clean
 	$(MAKE) -C tools/testing/selftests/velox clean
 	$(MAKE) -C tools/testing/core clean
+	$(MAKE) -C tools/bench clean
 
-.PHONY: all deps module tools print-core-cflags check static kunit core-test fuzz \
+.PHONY: all deps module tools print-core-cflags check static kunit core-test fuzz bench \
 	vmtest demo install clean

@@ -32,11 +32,14 @@ export DEBIAN_FRONTEND=noninteractive
 
 # What each harness uses: kernel builds and kunit.py (gcc, make, bc,
 # bison, flex, libelf, libssl, python3), static checks (sparse, perl),
-# the VM (qemu, busybox, cpio, kmod), BPF (clang, llvm, libbpf, bpftool).
+# the VM (qemu, busybox, cpio, kmod), BPF (clang, llvm, libbpf, bpftool),
+# sanitizers and libFuzzer (clang's runtime), the peers tools/bench measures
+# against (DPDK's rte_ring, Concurrency Kit's ck_ring), and valgrind.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
 	sparse clang llvm libclang-rt-14-dev libbpf-dev bpftool
+	libdpdk-dev libck-dev valgrind pkg-config
 	linux-headers-amd64 linux-source-6.1
 )
 

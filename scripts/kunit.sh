@@ -80,6 +80,12 @@ if [ "${ran:-0}" -lt "$declared" ]; then
 	echo "kunit.sh: only ${ran:-0} of the $declared declared KUnit cases ran"
 	failed=$((failed + declared - ${ran:-0}))
 fi
+# The engine suites need two CPUs under lockdep: make sure there were.
+if [ $debug = 1 ] &&
+   ! grep -q 'nr_cpu_ids:2 ' "$cache/kunit-x86_64-debug/test.log" 2>/dev/null; then
+	echo "kunit.sh: the debug guest did not come up with 2 CPUs"
+	failed=$((failed + 1))
+fi
 if [ $rc != 0 ] && [ "$failed" = 0 ]; then
 	echo "kunit.sh: kunit.py exited $rc"
 	failed=1

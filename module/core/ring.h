@@ -11,7 +11,9 @@
  * the shared one (one cache miss) when its copy says the ring is full or
  * empty: with a busy ring, the two cores touch each other's line about
  * once per lap instead of once per element (the cached-index trick of
- * rigtorp's SPSCQueue; ptr_ring batches for the same reason).
+ * rigtorp's SPSCQueue; ptr_ring batches for the same reason).  A burst
+ * therefore moves what the cached index allows, and may move fewer
+ * elements than the ring could take at that instant.
  *
  * Ordering: the producer fills slots, then publishes @prod.head with a
  * release store; the consumer reads @prod.head with an acquire load before
@@ -98,15 +100,15 @@ static __always_inline void *velox_ring_slot(const struct velox_ring *r,
 }
 
 /*
- * Free slots the producer may fill, without touching the consumer's line
- * unless its cached tail says fewer than @want are free.
+ * Free slots the producer may fill.  The consumer's line is read only when
+ * the cached tail says the ring is full.
  */
-static __always_inline u32 velox_ring_prod_room(struct velox_ring *r, u32 want)
+static __always_inline u32 velox_ring_prod_room(struct velox_ring *r)
 {
 	u32 cap = r->mask + 1;
 	u32 room = cap - (r->prod.head - r->prod.tail_cache);
 
-	if (room < want) {
+	if (!room) {
 		/* Pairs with the consumer's release: its reads of slots are done. */
 		r->prod.tail_cache = smp_load_acquire(&r->cons.tail);
 		room = cap - (r->prod.head - r->prod.tail_cache);
@@ -114,12 +116,14 @@ static __always_inline u32 velox_ring_prod_room(struct velox_ring *r, u32 want)
 	return room;
 }
 
-/* Filled slots the consumer may take; same idea as velox_ring_prod_room(). */
-static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r, u32 want)
+/* Filled slots the consumer may take; read the producer's line only when
+ * the cached head says the ring is empty.
+ */
+static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r)
 {
 	u32 avail = r->cons.head_cache - r->cons.tail;
 
-	if (avail < want) {
+	if (!avail) {
 		/* Pairs with the producer's release: its slot writes are visible. */
 		r->cons.head_cache = smp_load_acquire(&r->prod.head);
 		avail = r->cons.head_cache - r->cons.tail;
@@ -136,7 +140,7 @@ static __always_inline bool velox_ring_push(struct velox_ring *r,
 {
 	u32 head = r->prod.head;
 
-	if (unlikely(!velox_ring_prod_room(r, 1)))
+	if (unlikely(!velox_ring_prod_room(r)))
 		return false;
 	__builtin_memcpy(velox_ring_slot(r, head, esize), elem, esize);
 	/* Publish the slot: pairs with the acquire in velox_ring_cons_avail(). */
@@ -153,7 +157,7 @@ static __always_inline bool velox_ring_pop(struct velox_ring *r, void *elem,
 {
 	u32 tail = r->cons.tail;
 
-	if (unlikely(!velox_ring_cons_avail(r, 1)))
+	if (unlikely(!velox_ring_cons_avail(r)))
 		return false;
 	__builtin_memcpy(elem, velox_ring_slot(r, tail, esize), esize);
 	/* Hand the slot back: pairs with the acquire in velox_ring_prod_room(). */
@@ -170,7 +174,7 @@ static __always_inline u32 velox_ring_push_n(struct velox_ring *r,
 					     u32 esize)
 {
 	u32 head = r->prod.head;
-	u32 room = velox_ring_prod_room(r, n);
+	u32 room = velox_ring_prod_room(r);
 	const u8 *src = elems;
 	u32 i;
 
@@ -194,7 +198,7 @@ static __always_inline u32 velox_ring_pop_n(struct velox_ring *r, void *elems,
 					    u32 n, u32 esize)
 {
 	u32 tail = r->cons.tail;
-	u32 avail = velox_ring_cons_avail(r, n);
+	u32 avail = velox_ring_cons_avail(r);
 	u8 *dst = elems;
 	u32 i;
 
