@@ -97,8 +97,8 @@ unpack_image() {
 	[ -f "$dest/boot/vmlinuz-$kver" ] && return 0
 	apt_update
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp"	# apt downloads as _apt
-	(cd "$tmp" && apt-get download -qq "$pkg" >/dev/null)
+	# Root downloads into root's temporary folder: no _apt sandbox.
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null)
 	mkdir -p "$dest.tmp"
 	dpkg -x "$tmp"/*.deb "$dest.tmp"
 	rm -rf "$tmp" "$dest"

@@ -47,16 +47,26 @@ grep -q 'drivers/velox/Kconfig' "$ksrc/drivers/Kconfig" ||
 grep -q 'velox/' "$ksrc/drivers/Makefile" ||
 	echo 'obj-y += velox/' >>"$ksrc/drivers/Makefile"
 
+# The suites need neither block devices, io_uring nor input; the debug
+# kernel needs no ACPI (qboot's MP table brings up both CPUs), firmware or
+# mitigation features.  Leaving them out cuts the cold builds by a third.
+trim=(CONFIG_EXPERT=y CONFIG_BLOCK=n CONFIG_IO_URING=n CONFIG_INPUT=n)
 args=(run --kunitconfig="$top/kunit" --jobs="$(nproc)")
 if [ $debug = 1 ]; then
+	trim+=(CONFIG_VT=n CONFIG_ACPI=n CONFIG_SUSPEND=n CONFIG_X86_MCE=n
+	       CONFIG_MICROCODE=n CONFIG_FTRACE=n CONFIG_CPU_MITIGATIONS=n)
 	args+=(--build_dir="$cache/kunit-x86_64-debug" --arch=x86_64
-	       --qemu_args="-smp 2" --timeout=600 --kconfig_add CONFIG_SMP=y
-	       --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_KASAN=y
+	       --qemu_args="-smp 2" --timeout=600
+	       --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_DEBUG_KERNEL=y
+	       --kconfig_add CONFIG_KASAN=y --kconfig_add CONFIG_KASAN_OUTLINE=y
 	       --kconfig_add CONFIG_PROVE_LOCKING=y
 	       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y)
 else
 	args+=(--build_dir="$cache/kunit-uml")
 fi
+for opt in "${trim[@]}"; do
+	args+=(--kconfig_add "$opt")
+done
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
