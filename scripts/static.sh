@@ -29,9 +29,11 @@ check() {
 	fi
 }
 
-ktap_plan 4
+ktap_plan 5
 check module_w1_sparse_6.1 "$top/scripts/kbuild.sh" --kernel 6.1 --check
 check module_w1_sparse_6.12 "$top/scripts/kbuild.sh" --kernel 6.12 --check
 check checkpatch_strict "$top/scripts/checkpatch.sh"
 check userspace_werror make -s -B -C "$top" tools
+# The benchmark is no test, but it must keep building.
+check bench_builds make -s -B -C "$top/tools/bench"
 ktap_finish

@@ -68,24 +68,26 @@ static const char *baseline_path(const char *name)
 	return path;
 }
 
+/* mkdir -p of the folders above @path. */
+static void make_parents(const char *path)
+{
+	char dir[512], *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = 0;
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+}
+
 static int save_baseline(const char *name)
 {
 	const char *path = baseline_path(name);
-	char dir[512], *slash;
 	unsigned int i;
 	FILE *f;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		if (mkdir(dir, 0755) && errno != EEXIST && strchr(dir, '/')) {
-			*strrchr(dir, '/') = 0;
-			mkdir(dir, 0755);
-			*strchr(dir, 0) = '/';
-			mkdir(dir, 0755);
-		}
-	}
+	make_parents(path);
 	f = fopen(path, "w");
 	if (!f) {
 		fprintf(stderr, "velox-bench: %s: %s\n", path, strerror(errno));
