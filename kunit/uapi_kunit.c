@@ -5,7 +5,10 @@
  * the VM (tools/testing/selftests/velox); UML cannot reach user memory.
  */
 #include <kunit/test.h>
+#include <linux/cpumask.h>
 #include <linux/ioctl.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/stddef.h>
 #include <linux/velox.h>
 
@@ -14,18 +17,80 @@
 /* A released struct's layout is ABI: its size and offsets never move. */
 static void velox_info_layout_is_fixed(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, sizeof(struct velox_info), 8);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_info), 32);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, size), 0);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, abi_version), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, stats_size), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, hist_sub_bits), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, max_ring), 28);
 }
 
-/* Sizes live in each struct, so the ioctl numbers must not carry one. */
-static void get_info_number_carries_no_size(struct kunit *test)
+static void velox_config_layout_is_fixed(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, _IOC_TYPE(VELOX_IOC_GET_INFO), VELOX_IOC_TYPE);
-	KUNIT_EXPECT_EQ(test, _IOC_NR(VELOX_IOC_GET_INFO), VELOX_CMD_GET_INFO);
-	KUNIT_EXPECT_EQ(test, _IOC_DIR(VELOX_IOC_GET_INFO), _IOC_NONE);
-	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VELOX_IOC_GET_INFO), 0);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_config), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, size), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, backoff), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, seed), 36);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, cpus), 40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, __reserved), 48);
+}
+
+/* Readers on every ABI find the same fields at the same places. */
+static void velox_stats_layout_has_no_holes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, seq), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, config), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, total), 128);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_counters), 8 * 32);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_hist_data),
+			8 * (4 + VELOX_HIST_BUCKETS));
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_stats),
+			128 + sizeof(struct velox_counters) +
+			VELOX_LANES_MAX * sizeof(struct velox_lane_counters) +
+			VELOX_STAGES * sizeof(struct velox_hist_data));
+}
+
+static const unsigned int velox_cmds[] = {
+	VELOX_IOC_GET_INFO, VELOX_IOC_START, VELOX_IOC_STOP,
+	VELOX_IOC_GET_CONFIG, VELOX_IOC_RESET_STATS,
+};
+
+/* Sizes live in each struct, so the ioctl numbers must not carry one. */
+static void numbers_carry_no_size(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(velox_cmds); i++) {
+		KUNIT_EXPECT_EQ(test, _IOC_TYPE(velox_cmds[i]), VELOX_IOC_TYPE);
+		KUNIT_EXPECT_EQ(test, _IOC_NR(velox_cmds[i]), VELOX_CMD_BASE + i);
+		KUNIT_EXPECT_EQ(test, _IOC_DIR(velox_cmds[i]), _IOC_NONE);
+		KUNIT_EXPECT_EQ(test, _IOC_SIZE(velox_cmds[i]), 0);
+	}
+}
+
+/* Only what changes the pipeline needs CAP_SYS_ADMIN; reading does not. */
+static void only_start_stop_reset_need_admin(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, velox_ioctl_lookup(VELOX_IOC_GET_INFO)->admin);
+	KUNIT_EXPECT_TRUE(test, velox_ioctl_lookup(VELOX_IOC_START)->admin);
+	KUNIT_EXPECT_TRUE(test, velox_ioctl_lookup(VELOX_IOC_STOP)->admin);
+	KUNIT_EXPECT_FALSE(test,
+			   velox_ioctl_lookup(VELOX_IOC_GET_CONFIG)->admin);
+	KUNIT_EXPECT_TRUE(test,
+			  velox_ioctl_lookup(VELOX_IOC_RESET_STATS)->admin);
+}
+
+static void start_takes_a_config_stop_takes_nothing(struct kunit *test)
+{
+	const struct velox_ioctl_op *start = velox_ioctl_lookup(VELOX_IOC_START);
+	const struct velox_ioctl_op *stop = velox_ioctl_lookup(VELOX_IOC_STOP);
+
+	KUNIT_ASSERT_NOT_NULL(test, start);
+	KUNIT_ASSERT_NOT_NULL(test, stop);
+	KUNIT_EXPECT_EQ(test, start->size, sizeof(struct velox_config));
+	KUNIT_EXPECT_EQ(test, start->min_size, sizeof(struct velox_config));
+	KUNIT_EXPECT_EQ(test, stop->size, 0);
+	KUNIT_EXPECT_EQ(test, stop->min_size, 0);
 }
 
 static void lookup_finds_get_info_with_its_sizes(struct kunit *test)
@@ -69,28 +134,46 @@ static void every_table_row_is_consistent(struct kunit *test)
 			continue;
 		found++;
 		KUNIT_EXPECT_EQ(test, op->cmd, cmd);
-		KUNIT_EXPECT_GE(test, op->min_size, sizeof(u32));
+		KUNIT_EXPECT_NOT_NULL(test, op->execute);
 		KUNIT_EXPECT_LE(test, op->min_size, op->size);
+		/* A row with an argument has room for its size field. */
+		if (op->size)
+			KUNIT_EXPECT_GE(test, op->min_size, sizeof(u32));
+		else
+			KUNIT_EXPECT_EQ(test, op->min_size, 0);
 	}
-	KUNIT_EXPECT_EQ(test, found, 1);
+	KUNIT_EXPECT_EQ(test, found, ARRAY_SIZE(velox_cmds));
 }
 
-static void info_fill_reports_abi_version_only(struct kunit *test)
+/* GET_INFO says what a reader of the stats area needs; size is the caller's. */
+static void info_fill_reports_geometry_and_limits(struct kunit *test)
 {
 	struct velox_info info = { .size = 1234, .abi_version = 0 };
 
 	velox_info_fill(&info);
 	KUNIT_EXPECT_EQ(test, info.abi_version, VELOX_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, info.size, 1234);
+	KUNIT_EXPECT_GE(test, info.stats_size, sizeof(struct velox_stats));
+	KUNIT_EXPECT_EQ(test, info.stats_size % PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, info.hist_buckets, VELOX_HIST_BUCKETS);
+	KUNIT_EXPECT_EQ(test, info.hist_sub_bits, VELOX_HIST_SUB_BITS);
+	KUNIT_EXPECT_EQ(test, info.hist_limit_shift, VELOX_HIST_LIMIT_SHIFT);
+	KUNIT_EXPECT_EQ(test, info.max_rate, VELOX_RATE_MAX);
+	KUNIT_EXPECT_EQ(test, info.max_lanes, min(num_online_cpus(), 64u));
+	KUNIT_EXPECT_EQ(test, info.max_ring, VELOX_RING_MAX);
 }
 
 static struct kunit_case velox_uapi_cases[] = {
 	KUNIT_CASE(velox_info_layout_is_fixed),
-	KUNIT_CASE(get_info_number_carries_no_size),
+	KUNIT_CASE(velox_config_layout_is_fixed),
+	KUNIT_CASE(velox_stats_layout_has_no_holes),
+	KUNIT_CASE(numbers_carry_no_size),
+	KUNIT_CASE(only_start_stop_reset_need_admin),
+	KUNIT_CASE(start_takes_a_config_stop_takes_nothing),
 	KUNIT_CASE(lookup_finds_get_info_with_its_sizes),
 	KUNIT_CASE(lookup_rejects_foreign_numbers),
 	KUNIT_CASE(every_table_row_is_consistent),
-	KUNIT_CASE(info_fill_reports_abi_version_only),
+	KUNIT_CASE(info_fill_reports_geometry_and_limits),
 	{}
 };
 

@@ -2,7 +2,9 @@
 #ifndef VELOX_DEBUGFS_H
 #define VELOX_DEBUGFS_H
 
-void velox_debugfs_init(void);
+struct velox_engine;
+
+void velox_debugfs_init(struct velox_engine *e);
 void velox_debugfs_exit(void);
 
 #endif /* VELOX_DEBUGFS_H */

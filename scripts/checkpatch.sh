@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 ksrc=$("$top/scripts/ksrc.sh")
 cd "$top"
 if [ $# = 0 ]; then
-	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit/*.c' \
+	set -- $(git ls-files -co --exclude-standard 'module/*.[ch]' 'kunit/*.[ch]' \
 		'kunit/Kconfig' 'uapi/*.h' | sort -u)
 fi
 perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --show-types \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: boot the VM, load velox.ko and show what it offers so far.
+# make demo: boot the VM, load velox.ko, run the pipeline at 100k
+# transactions/s for a few seconds with live progress, then show the
+# latency histograms from debugfs.
 set -euo pipefail
 
 case "${1:-}" in
@@ -15,12 +17,12 @@ exec "$top/scripts/vm.sh" "$@" -- sh -c '
 set -e
 echo "# insmod /velox.ko"
 insmod /velox.ko
-echo "# ls -l /dev/velox"
-ls -l /dev/velox
-echo "# velox-ctl info"
-velox-ctl info
-echo "# cat /sys/kernel/debug/velox/info"
-cat /sys/kernel/debug/velox/info
+echo "# velox-ctl run --duration 4 --rate 100k"
+velox-ctl run --duration 4 --rate 100k
+echo
+echo "# cat /sys/kernel/debug/velox/histogram"
+cat /sys/kernel/debug/velox/histogram
+echo
 echo "# rmmod velox"
 rmmod velox
 '

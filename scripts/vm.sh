@@ -67,7 +67,8 @@ printf '%q ' "$@" >"$tmp/cmd.sh"
 echo >>"$tmp/cmd.sh"
 
 tests=()
-for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test}; do
+# The tests, and the helpers they call (json_valid).
+for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test,json_valid}; do
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \

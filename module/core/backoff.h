@@ -12,12 +12,9 @@
 
 #include <asm/processor.h>
 #include <linux/types.h>
+#include <linux/velox.h>
 
-enum velox_backoff_policy {
-	VELOX_BACKOFF_SPIN = 0,		/* never give up the CPU */
-	VELOX_BACKOFF_YIELD = 1,	/* spin, then yield */
-	VELOX_BACKOFF_SLEEP = 2,	/* spin, then yield, then sleep */
-};
+/* enum velox_backoff_policy (spin, yield, sleep) is uapi. */
 
 /* What the caller does after velox_backoff_wait() returns. */
 enum velox_backoff_action {

@@ -29,25 +29,44 @@ static void velox_bundler_flush(struct velox_bundler *b,
 }
 
 /**
- * velox_bundler_add() - put a transaction into the open bundle
+ * velox_bundler_filled() - account for transactions put into the bundle
  * @b: the lane's bundler
  * @bundle: the open bundle
- * @txn: the transaction, copied in
+ * @n: how many the caller appended at @bundle->txns[@bundle->count], at
+ *	most b->size - @bundle->count (a ring pops straight into the bundle)
  * @now_ns: the caller's clock
  *
  * Return: true if that filled it: it is flushed, reason FULL, and the
  * caller sends it on and opens an empty one (count 0).
  */
-bool velox_bundler_add(struct velox_bundler *b, struct velox_bundle *bundle,
-		       const struct velox_txn *txn, u64 now_ns)
+bool velox_bundler_filled(struct velox_bundler *b, struct velox_bundle *bundle,
+			  u32 n, u64 now_ns)
 {
+	if (!n)
+		return false;
 	if (!bundle->count)
 		b->oldest_ns = now_ns;
-	bundle->txns[bundle->count++] = *txn;
+	bundle->count += n;
 	if (bundle->count < b->size)
 		return false;
 	velox_bundler_flush(b, bundle, now_ns, VELOX_FLUSH_FULL);
 	return true;
+}
+
+/**
+ * velox_bundler_add() - put one transaction into the open bundle
+ * @b: the lane's bundler
+ * @bundle: the open bundle
+ * @txn: the transaction, copied in
+ * @now_ns: the caller's clock
+ *
+ * Return: as velox_bundler_filled().
+ */
+bool velox_bundler_add(struct velox_bundler *b, struct velox_bundle *bundle,
+		       const struct velox_txn *txn, u64 now_ns)
+{
+	bundle->txns[bundle->count] = *txn;
+	return velox_bundler_filled(b, bundle, 1, now_ns);
 }
 
 /* When the open bundle must go out at the latest; U64_MAX if it is empty. */

@@ -21,6 +21,8 @@ struct velox_bundler {
 };
 
 void velox_bundler_init(struct velox_bundler *b, u32 size, u64 timeout_ns);
+bool velox_bundler_filled(struct velox_bundler *b, struct velox_bundle *bundle,
+			  u32 n, u64 now_ns);
 bool velox_bundler_add(struct velox_bundler *b, struct velox_bundle *bundle,
 		       const struct velox_txn *txn, u64 now_ns);
 bool velox_bundler_poll(struct velox_bundler *b, struct velox_bundle *bundle,

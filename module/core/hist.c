@@ -6,9 +6,16 @@
 #include <linux/limits.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "hist.h"
+
+static_assert(sizeof(struct velox_hist) == sizeof(struct velox_hist_data),
+	      "velox_hist is laid out as velox_hist_data");
+static_assert(offsetof(struct velox_hist, buckets) ==
+	      offsetof(struct velox_hist_data, buckets),
+	      "velox_hist is laid out as velox_hist_data");
 
 void velox_hist_init(struct velox_hist *h)
 {

@@ -21,24 +21,27 @@
 
 #include <linux/bitops.h>
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
+#include <linux/velox.h>
 
-#define VELOX_HIST_SUB_BITS	6
+/* VELOX_HIST_SUB_BITS, _LIMIT_SHIFT and _BUCKETS are uapi. */
 #define VELOX_HIST_SUB		BIT(VELOX_HIST_SUB_BITS)
 /* Values below this have a bucket of their own. */
 #define VELOX_HIST_EXACT	(2 * VELOX_HIST_SUB)
 /* Values from here up go to the overflow bucket. */
-#define VELOX_HIST_LIMIT_SHIFT	36
 #define VELOX_HIST_LIMIT	BIT_ULL(VELOX_HIST_LIMIT_SHIFT)
 /* Index of the overflow bucket: the index VELOX_HIST_LIMIT itself gets. */
 #define VELOX_HIST_OVERFLOW \
 	(((VELOX_HIST_LIMIT_SHIFT - VELOX_HIST_SUB_BITS) << VELOX_HIST_SUB_BITS) + \
 	 VELOX_HIST_SUB)
-#define VELOX_HIST_BUCKETS	(VELOX_HIST_OVERFLOW + 1)
+static_assert(VELOX_HIST_OVERFLOW + 1 == VELOX_HIST_BUCKETS,
+	      "uapi bucket count matches the geometry");
 
+/* Laid out as struct velox_hist_data, so the stats area can hold it. */
 struct velox_hist {
 	u64 count;
 	u64 sum;

@@ -15,15 +15,30 @@
 
 #define DEV_PATH "/dev/" VELOX_DEVICE_NAME
 
+static void vreport(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "velox-ctl: %s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ctl_err(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "velox-ctl: %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+int ctl_usage_err(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(what, fmt, ap);
+	va_end(ap);
+	return EXIT_USAGE;
 }
 
 int dev_open(void)
@@ -57,4 +72,61 @@ int dev_get_info(int fd, struct velox_info *info)
 		return -1;
 	}
 	return 0;
+}
+
+int dev_get_config(int fd, struct velox_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
+	if (ioctl(fd, VELOX_IOC_GET_CONFIG, cfg) < 0) {
+		ctl_err("GET_CONFIG", "%s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Why an ioctl that needs CAP_SYS_ADMIN failed, in one line. */
+static void admin_err(const char *what, int err, bool starting)
+{
+	switch (err) {
+	case EPERM:
+		ctl_err(what, "not permitted (needs CAP_SYS_ADMIN)");
+		break;
+	case EBUSY:
+		ctl_err(what, starting ?
+			"the pipeline is already running (velox-ctl stop)" :
+			"the pipeline is running (velox-ctl stop first)");
+		break;
+	default:
+		ctl_err(what, "%s", strerror(err));
+	}
+}
+
+/*
+ * On EINVAL nothing is printed: the caller knows the config and can say
+ * which field is out of range.
+ */
+int dev_start(int fd, const struct velox_config *cfg)
+{
+	if (ioctl(fd, VELOX_IOC_START, cfg) == 0)
+		return 0;
+	if (errno != EINVAL)
+		admin_err("start", errno, true);
+	return -1;
+}
+
+int dev_stop(int fd)
+{
+	if (ioctl(fd, VELOX_IOC_STOP) == 0)
+		return 0;
+	admin_err("stop", errno, false);
+	return -1;
+}
+
+int dev_reset(int fd)
+{
+	if (ioctl(fd, VELOX_IOC_RESET_STATS) == 0)
+		return 0;
+	admin_err("reset", errno, false);
+	return -1;
 }

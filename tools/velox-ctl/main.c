@@ -11,7 +11,8 @@
 #include "ctl.h"
 
 static const struct ctl_cmd *const cmds[] = {
-	&cmd_info,
+	&cmd_start, &cmd_stop, &cmd_run, &cmd_status, &cmd_hist, &cmd_watch,
+	&cmd_reset, &cmd_info,
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

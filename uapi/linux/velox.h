@@ -7,7 +7,9 @@
  * against an older header passes a shorter struct and gets the defaults for
  * what it does not know; a caller built against a newer header may pass a
  * longer one as long as the part the kernel does not know is zero
- * (otherwise -E2BIG).  The ioctl numbers therefore carry no size.
+ * (otherwise -E2BIG).  The ioctl numbers therefore carry no size.  On
+ * return, size holds how many bytes the kernel wrote back: the smaller of
+ * the caller's size and its own.
  */
 #ifndef _UAPI_LINUX_VELOX_H
 #define _UAPI_LINUX_VELOX_H
@@ -26,21 +28,126 @@
 enum {
 	VELOX_CMD_BASE = 0x80,
 	VELOX_CMD_GET_INFO = VELOX_CMD_BASE,
+	VELOX_CMD_START,
+	VELOX_CMD_STOP,
+	VELOX_CMD_GET_CONFIG,
+	VELOX_CMD_RESET_STATS,
 };
+
+/* Histogram geometry: see struct velox_hist_data. */
+#define VELOX_HIST_SUB_BITS	6
+#define VELOX_HIST_LIMIT_SHIFT	36
+#define VELOX_HIST_BUCKETS	1985
 
 /**
  * struct velox_info - VELOX_IOC_GET_INFO: what the loaded module is
  * @size: sizeof(struct velox_info), set by the caller
  * @abi_version: VELOX_ABI_VERSION of the loaded module, set by the kernel
+ * @stats_size: bytes to mmap() from /dev/velox for the whole stats area
+ * @hist_buckets: buckets per histogram (VELOX_HIST_BUCKETS)
+ * @hist_sub_bits: log2 of the sub-buckets per power of two
+ * @hist_limit_shift: values from 2^@hist_limit_shift ns up overflow
+ * @__reserved: zero
+ * @max_rate: largest accepted velox_config.rate
+ * @max_lanes: largest accepted velox_config.lanes on this machine
+ * @max_ring: largest accepted velox_config.ring
  *
  * The kernel writes back min(@size, its own size) bytes.
  */
 struct velox_info {
 	__u32 size;
 	__u32 abi_version;
+	__u32 stats_size;
+	__u32 hist_buckets;
+	__u8 hist_sub_bits;
+	__u8 hist_limit_shift;
+	__u16 __reserved;
+	__u32 max_rate;
+	__u32 max_lanes;
+	__u32 max_ring;
+};
+
+enum velox_backoff_policy {
+	VELOX_BACKOFF_SPIN = 0,		/* never give up the CPU */
+	VELOX_BACKOFF_YIELD = 1,	/* spin, then yield */
+	VELOX_BACKOFF_SLEEP = 2,	/* spin, then yield, then sleep */
+	VELOX_BACKOFF_POLICIES
+};
+
+enum velox_full_policy {
+	VELOX_FULL_DROP = 0,	/* ingress drops what the ring cannot take */
+	VELOX_FULL_BLOCK = 1,	/* ingress waits for room */
+	VELOX_FULL_POLICIES
+};
+
+/* Limits of struct velox_config, inclusive. */
+#define VELOX_RATE_MAX		10000000u
+#define VELOX_LANES_MAX		64u
+#define VELOX_RING_MIN		4u
+#define VELOX_RING_MAX		65536u
+#define VELOX_FLUSH_US_MAX	1000000u
+#define VELOX_SAMPLE_MAX	1000000u
+#define VELOX_SPIN_CAP_MAX	65536u
+
+/**
+ * struct velox_config - VELOX_IOC_START's argument, VELOX_IOC_GET_CONFIG's
+ * result: how the pipeline runs
+ * @size: sizeof(struct velox_config), set by the caller
+ * @lanes: lanes side by side, sharing one order book: 1 .. online CPUs
+ * @rate: transactions per second, all lanes together: 1 .. VELOX_RATE_MAX
+ * @bundle: transactions per bundle: 1 .. 16
+ * @flush_us: flush a bundle whose oldest member waited this long (µs):
+ *	1 .. VELOX_FLUSH_US_MAX
+ * @ring: ring capacity in elements, a power of two, VELOX_RING_MIN ..
+ *	VELOX_RING_MAX; the ring of bundles holds @ring / 16 (at least 4)
+ * @sample: record the latency of 1 transaction in @sample: 1 ..
+ *	VELOX_SAMPLE_MAX
+ * @spin_cap: most cpu_relax() calls in one backoff round, for idle
+ *	threads and for lost order-book races: 1 .. VELOX_SPIN_CAP_MAX
+ * @backoff: enum velox_backoff_policy, for threads that find no work
+ * @full: enum velox_full_policy, for ingress facing a full ring
+ * @threads: kernel threads per lane: 1 (one runs all four stages), 2
+ *	(ingress and matcher, bundler and output), 4 (one per stage), or 0
+ *	to let the module choose from the online CPUs and @lanes
+ * @__reserved0: zero
+ * @seed: seed of the order mix; equal seeds give equal transactions
+ * @cpus: bit n set: threads may run on CPU n (only CPUs 0-63 can be
+ *	named); threads are bound round-robin over the set bits.  0: the
+ *	scheduler places them.  Every CPU named must be online.
+ * @__reserved: zero
+ *
+ * Every field above is required (0 is invalid where the range says so):
+ * a caller starts from VELOX_IOC_GET_CONFIG, which returns the module
+ * parameters' defaults while stopped, and changes what it wants.  Fields
+ * added later take 0 to mean "default", so older callers keep working.
+ */
+struct velox_config {
+	__u32 size;
+	__u32 lanes;
+	__u32 rate;
+	__u32 bundle;
+	__u32 flush_us;
+	__u32 ring;
+	__u32 sample;
+	__u32 spin_cap;
+	__u8 backoff;
+	__u8 full;
+	__u8 threads;
+	__u8 __reserved0;
+	__u32 seed;
+	__u64 cpus;
+	__u64 __reserved[2];
 };
 
 #define VELOX_IOC_GET_INFO	_IO(VELOX_IOC_TYPE, VELOX_CMD_GET_INFO)
+/* Needs CAP_SYS_ADMIN; -EBUSY while running. */
+#define VELOX_IOC_START		_IO(VELOX_IOC_TYPE, VELOX_CMD_START)
+/* Needs CAP_SYS_ADMIN; no argument.  Returns once every lane drained. */
+#define VELOX_IOC_STOP		_IO(VELOX_IOC_TYPE, VELOX_CMD_STOP)
+/* The running config, or while stopped the defaults. */
+#define VELOX_IOC_GET_CONFIG	_IO(VELOX_IOC_TYPE, VELOX_CMD_GET_CONFIG)
+/* Needs CAP_SYS_ADMIN; no argument; -EBUSY while running. */
+#define VELOX_IOC_RESET_STATS	_IO(VELOX_IOC_TYPE, VELOX_CMD_RESET_STATS)
 
 enum velox_side {
 	VELOX_SIDE_BID = 0,
@@ -107,6 +214,148 @@ struct velox_bundle {
 	__u8 reason;
 	__u16 __reserved;
 	struct velox_txn txns[VELOX_BUNDLE_MAX];
+};
+
+/* The stats area: mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0). */
+#define VELOX_STATS_MAGIC	0x315453584f4c4556ull	/* "VELOXST1" */
+
+enum velox_state {
+	VELOX_STATE_STOPPED = 0,
+	VELOX_STATE_RUNNING = 1,
+	VELOX_STATE_STOPPING = 2,	/* draining the lanes */
+};
+
+/* The latency each histogram measures, for sampled transactions. */
+enum velox_stage {
+	VELOX_STAGE_MATCH = 0,	/* intended ingress time -> matched */
+	VELOX_STAGE_BUNDLE = 1,	/* matched -> its bundle flushed */
+	VELOX_STAGE_EGRESS = 2,	/* bundle flushed -> output took it */
+	VELOX_STAGE_E2E = 3,	/* intended ingress time -> output */
+	VELOX_STAGES
+};
+
+/**
+ * struct velox_hist_data - one log-linear latency histogram, in ns
+ * @count: values recorded
+ * @sum: their sum
+ * @min: smallest (~0 while @count is 0)
+ * @max: largest
+ * @buckets: counts per bucket.  Bucket i < 128 holds the value i; above,
+ *	with shift = (i >> 6) - 1, bucket i holds the values from
+ *	((i & 63) + 64) << shift, 2^shift of them.  The last bucket holds
+ *	every value from 2^VELOX_HIST_LIMIT_SHIFT up.
+ */
+struct velox_hist_data {
+	__u64 count;
+	__u64 sum;
+	__u64 min;
+	__u64 max;
+	__u64 buckets[VELOX_HIST_BUCKETS];
+};
+
+/**
+ * struct velox_counters - what the pipeline did, summed over CPUs
+ * @generated: transactions ingress made
+ * @delivered: transactions the output stage took
+ * @dropped: transactions ingress dropped at a full ring (policy drop)
+ * @sampled: delivered transactions whose latency was recorded
+ * @seq_errors: transactions delivered out of generation order within
+ *	their lane (a duplicate would be one); always 0
+ * @bundles: bundles delivered
+ * @flushes: bundles by enum velox_flush_reason
+ * @orders: transactions the order book took (limit, market, cancel)
+ * @rejected: of those, out of the price band or with zero quantity
+ * @submitted_qty: quantity of limit and market orders
+ * @rejected_qty: of that, in rejected orders
+ * @fills: level matches
+ * @filled_qty: units traded
+ * @rested_qty: units put on the book
+ * @cancelled_qty: units cancels took off the book
+ * @expired_qty: market order remainders with nothing left to match
+ * @resting_qty: units on the book when published; conservation:
+ *	submitted_qty == 2 * filled_qty + resting_qty + cancelled_qty +
+ *	expired_qty + rejected_qty once stopped
+ * @cas_retries: order-book compare-and-exchange attempts that lost
+ * @full_waits: times ingress found the ring full under policy block
+ * @idle_yields: times an idle thread yielded the CPU
+ * @idle_sleeps: times an idle thread slept
+ * @__reserved: zero, room for more counters
+ */
+struct velox_counters {
+	__u64 generated;
+	__u64 delivered;
+	__u64 dropped;
+	__u64 sampled;
+	__u64 seq_errors;
+	__u64 bundles;
+	__u64 flushes[VELOX_FLUSH_REASONS];
+	__u64 orders;
+	__u64 rejected;
+	__u64 submitted_qty;
+	__u64 rejected_qty;
+	__u64 fills;
+	__u64 filled_qty;
+	__u64 rested_qty;
+	__u64 cancelled_qty;
+	__u64 expired_qty;
+	__u64 resting_qty;
+	__u64 cas_retries;
+	__u64 full_waits;
+	__u64 idle_yields;
+	__u64 idle_sleeps;
+	__u64 __reserved[9];
+};
+
+/**
+ * struct velox_lane_counters - one lane's share of the flow
+ * @generated: as in struct velox_counters
+ * @delivered: as in struct velox_counters
+ * @dropped: as in struct velox_counters
+ */
+struct velox_lane_counters {
+	__u64 generated;
+	__u64 delivered;
+	__u64 dropped;
+};
+
+/**
+ * struct velox_stats - the read-only stats area mmap'd from /dev/velox
+ * @magic: VELOX_STATS_MAGIC
+ * @abi_version: VELOX_ABI_VERSION
+ * @size: bytes in the area
+ * @seq: even while stable, odd while the kernel rewrites the area.  Read
+ *	it (acquire), copy what you need, read it again (after a read
+ *	barrier): the copy is good if both reads are equal and even.
+ * @state: enum velox_state
+ * @run: runs started since the module loaded; 0 before the first
+ * @publish_ns: CLOCK_MONOTONIC time of this publication
+ * @start_ns: CLOCK_MONOTONIC time the current or last run started
+ * @stop_ns: when it stopped; 0 while running
+ * @publishes: publications since the module loaded
+ * @config: the config of the current or last run
+ * @total: the counters
+ * @lane: per lane, the first @config.lanes entries
+ * @hist: latency histograms by enum velox_stage
+ *
+ * While running, the kernel republishes at least every 100 ms; at stop it
+ * publishes once more after every lane drained, so then
+ * generated == delivered + dropped exactly.
+ */
+struct velox_stats {
+	__u64 magic;
+	__u32 abi_version;
+	__u32 size;
+	__u32 seq;
+	__u32 state;
+	__u64 run;
+	__u64 publish_ns;
+	__u64 start_ns;
+	__u64 stop_ns;
+	__u64 publishes;
+	struct velox_config config;
+	struct velox_counters total;
+	struct velox_lane_counters lane[VELOX_LANES_MAX];
+	struct velox_hist_data hist[VELOX_STAGES];
 };
 
 #endif /* _UAPI_LINUX_VELOX_H */

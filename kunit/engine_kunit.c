@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite velox_engine: the pipeline in real kernel threads, started
+ * and stopped; under scripts/kunit.sh --debug it runs on 2 CPUs with
+ * KASAN, lockdep and atomic-sleep checking.  Runs are short and nothing
+ * here asserts a duration: only what must hold whatever the timing.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/velox.h>
+
+#include "../module/engine.h"
+
+static struct velox_config base_config(void)
+{
+	return (struct velox_config){
+		.size = sizeof(struct velox_config),
+		.lanes = 1,
+		.rate = 200000,
+		.bundle = 16,
+		.flush_us = 50,
+		.ring = 256,
+		.sample = 1,
+		.spin_cap = 64,
+		.backoff = VELOX_BACKOFF_SLEEP,
+		.full = VELOX_FULL_DROP,
+		.seed = 1,
+	};
+}
+
+static int engine_test_init(struct kunit *test)
+{
+	struct velox_config def = base_config();
+	struct velox_engine *e = kzalloc(sizeof(*e), GFP_KERNEL);
+
+	if (!e)
+		return -ENOMEM;
+	if (velox_engine_init(e, &def)) {
+		kfree(e);
+		return -ENOMEM;
+	}
+	test->priv = e;
+	return 0;
+}
+
+static void engine_test_exit(struct kunit *test)
+{
+	struct velox_engine *e = test->priv;
+
+	velox_engine_exit(e);
+	kfree(e);
+}
+
+/* What must hold of a stopped run's final publication. */
+static void expect_conserved(struct kunit *test, struct velox_engine *e)
+{
+	const struct velox_stats *st = e->stats.area;
+	const struct velox_counters *c = &st->total;
+	u64 gen = 0, del = 0, drop = 0;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, st->state, VELOX_STATE_STOPPED);
+	KUNIT_EXPECT_EQ(test, st->seq % 2, 0);
+	KUNIT_EXPECT_GT(test, c->generated, 0);
+	KUNIT_EXPECT_EQ(test, c->generated, c->delivered + c->dropped);
+	KUNIT_EXPECT_EQ(test, c->seq_errors, 0);
+	KUNIT_EXPECT_EQ(test, c->orders, c->delivered);
+	KUNIT_EXPECT_EQ(test, c->bundles, c->flushes[VELOX_FLUSH_FULL] +
+			c->flushes[VELOX_FLUSH_TIMEOUT] +
+			c->flushes[VELOX_FLUSH_DRAIN]);
+	KUNIT_EXPECT_EQ(test, c->submitted_qty,
+			2 * c->filled_qty + c->resting_qty + c->cancelled_qty +
+			c->expired_qty + c->rejected_qty);
+	for (i = 0; i < st->config.lanes; i++) {
+		gen += st->lane[i].generated;
+		del += st->lane[i].delivered;
+		drop += st->lane[i].dropped;
+	}
+	KUNIT_EXPECT_EQ(test, gen, c->generated);
+	KUNIT_EXPECT_EQ(test, del, c->delivered);
+	KUNIT_EXPECT_EQ(test, drop, c->dropped);
+	KUNIT_EXPECT_EQ(test, st->hist[VELOX_STAGE_E2E].count, c->sampled);
+}
+
+static void run_briefly(struct kunit *test, struct velox_engine *e,
+			const struct velox_config *cfg, unsigned int ms)
+{
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, cfg), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(e->state), VELOX_STATE_RUNNING);
+	msleep(ms);
+	KUNIT_ASSERT_EQ(test, velox_engine_stop(e), 0);
+	expect_conserved(test, e);
+}
+
+static void a_run_conserves_every_transaction(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	run_briefly(test, e, &cfg, 100);
+	KUNIT_EXPECT_EQ(test, e->stats.area->run, 1);
+	KUNIT_EXPECT_NE(test, e->stats.area->stop_ns, 0);
+	KUNIT_EXPECT_NULL(test, e->run);
+}
+
+/* Every lane the CPUs allow, all sharing one book. */
+static void lanes_share_the_book(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	unsigned int i;
+
+	cfg.lanes = min(num_online_cpus(), 4u);
+	run_briefly(test, e, &cfg, 100);
+	for (i = 0; i < cfg.lanes; i++)
+		KUNIT_EXPECT_GT(test, e->stats.area->lane[i].delivered, 0);
+}
+
+struct policy_case {
+	u8 backoff;
+	u8 full;
+	u8 threads;
+};
+
+static const struct policy_case policy_cases[] = {
+	{ VELOX_BACKOFF_SPIN, VELOX_FULL_DROP, 1 },
+	{ VELOX_BACKOFF_SPIN, VELOX_FULL_BLOCK, 2 },
+	{ VELOX_BACKOFF_YIELD, VELOX_FULL_DROP, 4 },
+	{ VELOX_BACKOFF_YIELD, VELOX_FULL_BLOCK, 1 },
+	{ VELOX_BACKOFF_SLEEP, VELOX_FULL_DROP, 2 },
+	{ VELOX_BACKOFF_SLEEP, VELOX_FULL_BLOCK, 4 },
+};
+
+static void policy_case_desc(const struct policy_case *p, char *desc)
+{
+	static const char *const b[] = { "spin", "yield", "sleep" };
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s/%u threads", b[p->backoff],
+		 p->full ? "block" : "drop", p->threads);
+}
+
+KUNIT_ARRAY_PARAM(policy, policy_cases, policy_case_desc);
+
+/*
+ * Every backoff and full-ring policy runs and stops, with rings so small
+ * and a rate so high that they are full most of the time.
+ */
+static void every_policy_stops_with_full_rings(struct kunit *test)
+{
+	const struct policy_case *p = test->param_value;
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	cfg.backoff = p->backoff;
+	cfg.full = p->full;
+	cfg.threads = p->threads;
+	cfg.ring = VELOX_RING_MIN;
+	cfg.rate = VELOX_RATE_MAX;
+	run_briefly(test, e, &cfg, 50);
+	if (p->full == VELOX_FULL_BLOCK)
+		KUNIT_EXPECT_EQ(test, e->stats.area->total.dropped, 0);
+}
+
+static void start_while_running_is_busy(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg), -EBUSY);
+	KUNIT_EXPECT_EQ(test, velox_engine_reset_stats(e), -EBUSY);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
+	expect_conserved(test, e);
+}
+
+static void a_bad_config_starts_nothing(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	cfg.ring = 1000;
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
+	KUNIT_EXPECT_NULL(test, e->run);
+	KUNIT_EXPECT_EQ(test, e->runs, 0);
+}
+
+static void stop_when_stopped_changes_nothing(struct kunit *test)
+{
+	struct velox_engine *e = test->priv;
+	u64 publishes = e->stats.area->publishes;
+
+	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
+	KUNIT_EXPECT_EQ(test, e->stats.area->publishes, publishes);
+	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
+}
+
+/* Stopped: the defaults; running: what runs. */
+static void get_config_shows_defaults_or_the_run(struct kunit *test)
+{
+	struct velox_config cfg = base_config(), got;
+	struct velox_engine *e = test->priv;
+
+	velox_engine_get_config(e, &got);
+	KUNIT_EXPECT_EQ(test, got.rate, 200000);
+	cfg.rate = 12345;
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
+	velox_engine_get_config(e, &got);
+	KUNIT_EXPECT_EQ(test, got.rate, 12345);
+	KUNIT_EXPECT_EQ(test, got.size, sizeof(got));
+	velox_engine_stop(e);
+	velox_engine_get_config(e, &got);
+	KUNIT_EXPECT_EQ(test, got.rate, 200000);
+	KUNIT_EXPECT_EQ(test, e->stats.area->config.rate, 12345);
+}
+
+static void reset_zeroes_the_last_run(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	run_briefly(test, e, &cfg, 30);
+	KUNIT_EXPECT_EQ(test, velox_engine_reset_stats(e), 0);
+	KUNIT_EXPECT_EQ(test, e->stats.area->total.generated, 0);
+	KUNIT_EXPECT_EQ(test, e->stats.area->hist[VELOX_STAGE_E2E].count, 0);
+	KUNIT_EXPECT_EQ(test, e->stats.area->hist[VELOX_STAGE_E2E].min,
+			U64_MAX);
+}
+
+/* Runs back to back: each starts from zero and ends conserved. */
+static void start_right_after_stop_many_times(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		cfg.seed = i;
+		cfg.bundle = 1 + i;
+		cfg.threads = (i % 3 == 2) ? 4 : 1 + i % 3;
+		run_briefly(test, e, &cfg, 5 + i);
+	}
+	KUNIT_EXPECT_EQ(test, e->stats.area->run, 10);
+}
+
+/* While running, the area is republished on its own. */
+static void stats_are_republished_while_running(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	u64 before;
+
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
+	before = READ_ONCE(e->stats.area->publishes);
+	msleep(400);
+	KUNIT_EXPECT_GT(test, READ_ONCE(e->stats.area->publishes), before);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(e->stats.area->state),
+			VELOX_STATE_RUNNING);
+	velox_engine_stop(e);
+}
+
+static struct kunit_case velox_engine_cases[] = {
+	KUNIT_CASE(a_run_conserves_every_transaction),
+	KUNIT_CASE(lanes_share_the_book),
+	KUNIT_CASE_PARAM(every_policy_stops_with_full_rings, policy_gen_params),
+	KUNIT_CASE(start_while_running_is_busy),
+	KUNIT_CASE(a_bad_config_starts_nothing),
+	KUNIT_CASE(stop_when_stopped_changes_nothing),
+	KUNIT_CASE(get_config_shows_defaults_or_the_run),
+	KUNIT_CASE(reset_zeroes_the_last_run),
+	KUNIT_CASE(start_right_after_stop_many_times),
+	KUNIT_CASE(stats_are_republished_while_running),
+	{}
+};
+
+static struct kunit_suite velox_engine_suite = {
+	.name = "velox_engine",
+	.init = engine_test_init,
+	.exit = engine_test_exit,
+	.test_cases = velox_engine_cases,
+};
+
+kunit_test_suite(velox_engine_suite);

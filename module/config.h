@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VELOX_CONFIG_H
+#define VELOX_CONFIG_H
+
+#include <linux/types.h>
+
+struct velox_config;
+
+/* The most threads a lane runs: one per stage. */
+#define VELOX_THREADS_MAX	4
+
+unsigned int velox_max_lanes(void);
+const char *velox_config_invalid(const struct velox_config *cfg);
+int velox_config_check(const struct velox_config *cfg);
+unsigned int velox_config_threads(const struct velox_config *cfg);
+unsigned int velox_config_stages(unsigned int threads, unsigned int i);
+const char *velox_backoff_name(unsigned int backoff);
+const char *velox_full_name(unsigned int full);
+int velox_backoff_parse(const char *s);
+int velox_full_parse(const char *s);
+
+#endif /* VELOX_CONFIG_H */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VELOX_ENGINE_H
+#define VELOX_ENGINE_H
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/velox.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "core/orderbook.h"
+#include "stats.h"
+
+struct velox_run;
+
+/**
+ * struct velox_engine - the pipeline: its state, its config, its stats
+ * @lock: serializes start, stop, reset and config reads (ioctls from any
+ *	number of processes, module exit)
+ * @state: enum velox_state; written under @lock, read anywhere
+ * @cfg: config of the current or last run; the defaults before any run
+ * @defaults: what GET_CONFIG reports while stopped (module parameters)
+ * @run: lanes, threads and memory of the current run; NULL while stopped
+ * @runs: runs started so far
+ * @start_ns: when the current or last run started
+ * @stop_ns: when it stopped; 0 while running
+ * @busy: threads of the current run that have not finished draining
+ * @idle_wq: where STOP waits for @busy to reach 0
+ * @publish_work: republishes the stats while running
+ * @stats: per-CPU sinks and the published area
+ */
+struct velox_engine {
+	struct mutex lock;	/* see above */
+	u32 state;
+	struct velox_config cfg;
+	struct velox_config defaults;
+	struct velox_run *run;
+	u64 runs;
+	u64 start_ns;
+	u64 stop_ns;
+	atomic_t busy;
+	wait_queue_head_t idle_wq;
+	struct delayed_work publish_work;
+	struct velox_stats_state stats;
+};
+
+int velox_engine_init(struct velox_engine *e,
+		      const struct velox_config *defaults);
+void velox_engine_exit(struct velox_engine *e);
+int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg);
+int velox_engine_stop(struct velox_engine *e);
+void velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
+int velox_engine_reset_stats(struct velox_engine *e);
+
+#endif /* VELOX_ENGINE_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VELOX_STATS_H
+#define VELOX_STATS_H
+
+#include <linux/mutex.h>
+#include <linux/smp.h>
+#include <linux/types.h>
+
+struct velox_sink;
+struct velox_stats;
+
+/**
+ * struct velox_stats_state - counting and publishing
+ * @sinks: one per possible CPU, each written only on its CPU (with
+ *	preemption off), so counting needs neither atomics nor shared lines
+ * @area: the published struct velox_stats, mmap'd read-only by users
+ * @scratch: where the next publication is built, so that @area is odd
+ *	(being rewritten) only for one memcpy
+ * @size: bytes of @area, whole pages
+ * @lock: one publisher at a time; held by readers inside the kernel
+ */
+struct velox_stats_state {
+	struct velox_sink **sinks;
+	struct velox_stats *area;
+	struct velox_stats *scratch;
+	size_t size;
+	struct mutex lock;	/* see above */
+};
+
+int velox_stats_init(struct velox_stats_state *s);
+void velox_stats_exit(struct velox_stats_state *s);
+void velox_stats_reset(struct velox_stats_state *s);
+struct velox_stats *velox_stats_prepare(struct velox_stats_state *s);
+void velox_stats_commit(struct velox_stats_state *s);
+size_t velox_stats_size(void);
+
+/* This CPU's sink; call with preemption disabled. */
+static inline struct velox_sink *velox_stats_sink(struct velox_stats_state *s)
+{
+	return s->sinks[smp_processor_id()];
+}
+
+#endif /* VELOX_STATS_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl hist: latency percentiles and distribution per stage.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static void hist_usage(FILE *out)
+{
+	fputs("Usage: velox-ctl hist [--stage STAGE] [--json | --hgrm]\n"
+	      "\n"
+	      "Show the latency histograms of the current or last run, read from\n"
+	      "the mmap'd stats area.  Only sampled transactions are recorded\n"
+	      "(start --sample N).  Stages:\n"
+	      "  match    intended ingress time -> taken by the matcher\n"
+	      "  bundle   taken by the matcher -> its bundle flushed\n"
+	      "  egress   bundle flushed -> taken by the output stage\n"
+	      "  e2e      intended ingress time -> output (end to end)\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --stage STAGE  one stage (default: all for text, e2e for\n"
+	      "                     --json and --hgrm)\n"
+	      "  -j, --json         one JSON object: stage, count, min_ns, mean_ns,\n"
+	      "                     max_ns, p50_ns, p90_ns, p99_ns, p999_ns, p9999_ns\n"
+	      "  -g, --hgrm         HdrHistogram's percentile distribution (values\n"
+	      "                     in microseconds), for HdrHistogram's plotters\n"
+	      "  -h, --help         show this help\n", out);
+}
+
+static int hist_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "stage", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "hgrm", no_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, fd, stage = -1, ret = EXIT_FAIL;
+	bool json = false, hgrm = false;
+	struct ctl_stats map;
+	struct velox_stats st;
+	struct velox_hist h;
+
+	while ((c = getopt_long(argc, argv, "s:jgh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			stage = stage_parse(optarg);
+			if (stage < 0)
+				return ctl_usage_err("--stage", "'%s': match, bundle, egress or e2e",
+						     optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'g':
+			hgrm = true;
+			break;
+		case 'h':
+			hist_usage(stdout);
+			return EXIT_OK;
+		default:
+			hist_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return ctl_usage_err("hist", "unexpected argument '%s'",
+				     argv[optind]);
+	if (json && hgrm)
+		return ctl_usage_err("hist", "--json and --hgrm exclude each other");
+
+	fd = dev_open();
+	if (fd < 0)
+		return EXIT_FAIL;
+	if (stats_map(fd, &map))
+		goto out_close;
+	if (stats_read(&map, &st))
+		goto out_unmap;
+	if (json || hgrm) {
+		if (stage < 0)
+			stage = VELOX_STAGE_E2E;
+		stats_hist(&st, stage, &h);
+		if (json)
+			print_hist_json(stdout, stage, &h);
+		else
+			print_hgrm(stdout, &h);
+	} else {
+		for (c = 0; c < VELOX_STAGES; c++) {
+			if (stage >= 0 && c != stage)
+				continue;
+			stats_hist(&st, c, &h);
+			if (stage < 0 && c)
+				putchar('\n');
+			print_hist(stdout, c, &h);
+		}
+	}
+	ret = EXIT_OK;
+out_unmap:
+	stats_unmap(&map);
+out_close:
+	close(fd);
+	return ret;
+}
+
+const struct ctl_cmd cmd_hist = {
+	.name = "hist",
+	.summary = "show latency percentiles and distribution per stage",
+	.run = hist_run,
+	.usage = hist_usage,
+};

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl reset: zero the statistics of the last run.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static void reset_usage(FILE *out)
+{
+	fputs("Usage: velox-ctl reset\n"
+	      "\n"
+	      "Zero the counters and histograms of the last run (every start\n"
+	      "begins from zero anyway).  Refused while the pipeline runs: stop\n"
+	      "it first, so that no count is lost half-way.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help   show this help\n", out);
+}
+
+static int reset_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c, fd, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			reset_usage(stdout);
+			return EXIT_OK;
+		}
+		reset_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind != argc)
+		return ctl_usage_err("reset", "unexpected argument '%s'",
+				     argv[optind]);
+	fd = dev_open();
+	if (fd < 0)
+		return EXIT_FAIL;
+	ret = dev_reset(fd);
+	close(fd);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+const struct ctl_cmd cmd_reset = {
+	.name = "reset",
+	.summary = "zero the statistics (while stopped)",
+	.run = reset_run,
+	.usage = reset_usage,
+};

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl status: state, counters and config, from the stats area.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static void status_usage(FILE *out)
+{
+	fputs("Usage: velox-ctl status [--json]\n"
+	      "\n"
+	      "Show the pipeline's state, its counters (generated, delivered,\n"
+	      "dropped, in flight, bundles, order book), each lane's share and\n"
+	      "the config of the current or last run.  Read from the mmap'd stats\n"
+	      "area, which the module republishes at least every 100 ms.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json   print one JSON object: state, generated, delivered,\n"
+	      "               dropped, in_flight, config, lanes and every counter\n"
+	      "  -h, --help   show this help\n", out);
+}
+
+static int status_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct ctl_stats map;
+	struct velox_stats st;
+	bool json = false;
+	int c, fd, ret = EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			status_usage(stdout);
+			return EXIT_OK;
+		default:
+			status_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return ctl_usage_err("status", "unexpected argument '%s'",
+				     argv[optind]);
+
+	fd = dev_open();
+	if (fd < 0)
+		return EXIT_FAIL;
+	if (stats_map(fd, &map))
+		goto out_close;
+	if (!stats_read(&map, &st)) {
+		if (json)
+			print_status_json(stdout, &st);
+		else
+			print_status(stdout, &st);
+		ret = EXIT_OK;
+	}
+	stats_unmap(&map);
+out_close:
+	close(fd);
+	return ret;
+}
+
+const struct ctl_cmd cmd_status = {
+	.name = "status",
+	.summary = "show state, counters and config",
+	.run = status_run,
+	.usage = status_usage,
+};

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl stop: drain and stop the pipeline, then summarize the run.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static void stop_usage(FILE *out)
+{
+	fputs("Usage: velox-ctl stop [--json]\n"
+	      "\n"
+	      "Stop the pipeline: ingress stops generating, every lane drains,\n"
+	      "then the threads end.  Prints the run's summary, read from the\n"
+	      "stats area after the final publication.  Stopping a stopped\n"
+	      "pipeline only prints the last run's summary.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json   print the status as one JSON object (as status --json)\n"
+	      "  -h, --help   show this help\n", out);
+}
+
+static int stop_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct ctl_stats map;
+	struct velox_stats st;
+	bool json = false;
+	int c, fd, ret = EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			stop_usage(stdout);
+			return EXIT_OK;
+		default:
+			stop_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return ctl_usage_err("stop", "unexpected argument '%s'",
+				     argv[optind]);
+
+	fd = dev_open();
+	if (fd < 0)
+		return EXIT_FAIL;
+	if (dev_stop(fd) || stats_map(fd, &map))
+		goto out_close;
+	if (!stats_read(&map, &st)) {
+		if (json)
+			print_status_json(stdout, &st);
+		else
+			print_summary(stdout, &st);
+		ret = EXIT_OK;
+	}
+	stats_unmap(&map);
+out_close:
+	close(fd);
+	return ret;
+}
+
+const struct ctl_cmd cmd_stop = {
+	.name = "stop",
+	.summary = "drain and stop the pipeline, print the run's summary",
+	.run = stop_run,
+	.usage = stop_usage,
+};

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl: the start options (shared by start and run), parsing their
+ * values, and saying which field the kernel refused.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/velox.h>
+
+#include "ctl.h"
+
+enum {
+	SET_RATE = 1 << 0, SET_LANES = 1 << 1, SET_BUNDLE = 1 << 2,
+	SET_FLUSH = 1 << 3, SET_RING = 1 << 4, SET_BACKOFF = 1 << 5,
+	SET_POLICY = 1 << 6, SET_SAMPLE = 1 << 7, SET_CPUS = 1 << 8,
+	SET_THREADS = 1 << 9, SET_SEED = 1 << 10, SET_SPIN_CAP = 1 << 11,
+};
+
+const struct option start_long_opts[START_LONG_OPTS] = {
+	{ "rate", required_argument, NULL, 'r' },
+	{ "lanes", required_argument, NULL, 'l' },
+	{ "bundle", required_argument, NULL, 'b' },
+	{ "flush-us", required_argument, NULL, 'f' },
+	{ "ring", required_argument, NULL, 'R' },
+	{ "backoff", required_argument, NULL, 'B' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "sample", required_argument, NULL, 's' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "spin-cap", required_argument, NULL, 'C' },
+};
+
+static const char *const backoff_names[] = { "spin", "yield", "sleep" };
+static const char *const full_names[] = { "drop", "block" };
+
+const char *backoff_name(unsigned int b)
+{
+	return b < VELOX_BACKOFF_POLICIES ? backoff_names[b] : "?";
+}
+
+const char *full_name(unsigned int f)
+{
+	return f < VELOX_FULL_POLICIES ? full_names[f] : "?";
+}
+
+void start_opts_usage(FILE *out)
+{
+	fputs("Pipeline options (unset ones keep the module's defaults):\n"
+	      "  -r, --rate N[k|M]     transactions per second, all lanes (1..10M)\n"
+	      "  -l, --lanes N         lanes sharing the order book (1..online CPUs)\n"
+	      "  -b, --bundle N        transactions per bundle (1..16)\n"
+	      "  -f, --flush-us N      flush a bundle whose oldest waited N us\n"
+	      "  -R, --ring N          ring capacity, a power of two (4..65536)\n"
+	      "  -B, --backoff P       idle threads: spin, yield or sleep\n"
+	      "  -p, --policy P        ingress at a full ring: drop or block\n"
+	      "  -s, --sample N        record the latency of 1 in N transactions\n"
+	      "  -c, --cpus LIST       bind threads round-robin to CPUs (0-1,3)\n"
+	      "  -t, --threads N       threads per lane: 1, 2 or 4 (0: auto)\n"
+	      "  -S, --seed N          seed of the order mix\n"
+	      "  -C, --spin-cap N      most cpu_relax() per backoff round\n", out);
+}
+
+int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno || *end || n > UINT32_MAX)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* "100000", "100k", "2.5M". */
+int parse_rate(const char *s, uint32_t *rate)
+{
+	double v, mult = 1;
+	char *end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		mult = 1e3;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1e6;
+	else if (*end)
+		return -1;
+	if (*end && end[1])
+		return -1;
+	v *= mult;
+	if (v > UINT32_MAX || v != floor(v))
+		return -1;
+	*rate = (uint32_t)v;
+	return 0;
+}
+
+/* "0-1,3": CPUs 0 to 63 only, as the config's mask holds. */
+int parse_cpus(const char *s, __u64 *mask)
+{
+	const char *p = s;
+
+	*mask = 0;
+	while (*p) {
+		unsigned long a, b;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		a = strtoul(p, &end, 10);
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				return -1;
+			b = strtoul(p, &end, 10);
+		}
+		if (a > b || b > 63)
+			return -1;
+		for (; a <= b; a++)
+			*mask |= 1ull << a;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	return *mask ? 0 : -1;
+}
+
+int parse_seconds(const char *s, double *sec)
+{
+	char *end;
+
+	errno = 0;
+	*sec = strtod(s, &end);
+	if (errno || end == s || *end || !(*sec > 0) || *sec > 1e7)
+		return -1;
+	return 0;
+}
+
+static int parse_name(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+/*
+ * One start option; 0 if @opt is not one (the caller handles it), 1 if
+ * taken, or EXIT_USAGE's negative after printing why the value is bad.
+ */
+int start_opt_parse(struct start_opts *o, int opt, const char *arg)
+{
+	struct velox_config *c = &o->cfg;
+	uint32_t v;
+	int n;
+
+	switch (opt) {
+	case 'r':
+		if (parse_rate(arg, &c->rate))
+			return -ctl_usage_err("--rate", "'%s' is not a rate (100000, 100k, 2.5M)", arg);
+		o->set |= SET_RATE;
+		return 1;
+	case 'B':
+		n = parse_name(arg, backoff_names, VELOX_BACKOFF_POLICIES);
+		if (n < 0)
+			return -ctl_usage_err("--backoff", "'%s': spin, yield or sleep", arg);
+		c->backoff = n;
+		o->set |= SET_BACKOFF;
+		return 1;
+	case 'p':
+		n = parse_name(arg, full_names, VELOX_FULL_POLICIES);
+		if (n < 0)
+			return -ctl_usage_err("--policy", "'%s': drop or block", arg);
+		c->full = n;
+		o->set |= SET_POLICY;
+		return 1;
+	case 'c':
+		if (parse_cpus(arg, &c->cpus))
+			return -ctl_usage_err("--cpus", "'%s' is not a list of CPUs 0-63 (0-1,3)", arg);
+		o->set |= SET_CPUS;
+		return 1;
+	case 'l': case 'b': case 'f': case 'R': case 's': case 't': case 'S':
+	case 'C':
+		break;
+	default:
+		return 0;
+	}
+	if (parse_u32(arg, &v))
+		return -ctl_usage_err("option", "'%s' is not a number", arg);
+	switch (opt) {
+	case 'l':
+		c->lanes = v;
+		o->set |= SET_LANES;
+		break;
+	case 'b':
+		c->bundle = v;
+		o->set |= SET_BUNDLE;
+		break;
+	case 'f':
+		c->flush_us = v;
+		o->set |= SET_FLUSH;
+		break;
+	case 'R':
+		c->ring = v;
+		o->set |= SET_RING;
+		break;
+	case 's':
+		c->sample = v;
+		o->set |= SET_SAMPLE;
+		break;
+	case 't':
+		if (v > 255)
+			return -ctl_usage_err("--threads", "%u: 1, 2 or 4 (0: auto)", v);
+		c->threads = v;
+		o->set |= SET_THREADS;
+		break;
+	case 'S':
+		c->seed = v;
+		o->set |= SET_SEED;
+		break;
+	case 'C':
+		c->spin_cap = v;
+		o->set |= SET_SPIN_CAP;
+		break;
+	}
+	return 1;
+}
+
+/* The module's defaults (in @cfg) with what the options set. */
+void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
+{
+	const struct velox_config *c = &o->cfg;
+
+	if (o->set & SET_RATE)
+		cfg->rate = c->rate;
+	if (o->set & SET_LANES)
+		cfg->lanes = c->lanes;
+	if (o->set & SET_BUNDLE)
+		cfg->bundle = c->bundle;
+	if (o->set & SET_FLUSH)
+		cfg->flush_us = c->flush_us;
+	if (o->set & SET_RING)
+		cfg->ring = c->ring;
+	if (o->set & SET_BACKOFF)
+		cfg->backoff = c->backoff;
+	if (o->set & SET_POLICY)
+		cfg->full = c->full;
+	if (o->set & SET_SAMPLE)
+		cfg->sample = c->sample;
+	if (o->set & SET_CPUS)
+		cfg->cpus = c->cpus;
+	if (o->set & SET_THREADS)
+		cfg->threads = c->threads;
+	if (o->set & SET_SEED)
+		cfg->seed = c->seed;
+	if (o->set & SET_SPIN_CAP)
+		cfg->spin_cap = c->spin_cap;
+}
+
+static bool pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* The kernel said EINVAL: name the field, with its range, in one line. */
+static void explain_einval(const struct velox_config *c,
+			   const struct velox_info *info)
+{
+	const char *w = "start";
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (c->lanes < 1 || c->lanes > info->max_lanes)
+		ctl_err(w, "--lanes %u: must be 1..%u (online CPUs)", c->lanes,
+			info->max_lanes);
+	else if (c->rate < 1 || c->rate > info->max_rate)
+		ctl_err(w, "--rate %u: must be 1..%u", c->rate, info->max_rate);
+	else if (c->bundle < 1 || c->bundle > VELOX_BUNDLE_MAX)
+		ctl_err(w, "--bundle %u: must be 1..%u", c->bundle,
+			VELOX_BUNDLE_MAX);
+	else if (c->flush_us < 1 || c->flush_us > VELOX_FLUSH_US_MAX)
+		ctl_err(w, "--flush-us %u: must be 1..%u", c->flush_us,
+			VELOX_FLUSH_US_MAX);
+	else if (c->ring < VELOX_RING_MIN || c->ring > info->max_ring ||
+		 !pow2(c->ring))
+		ctl_err(w, "--ring %u: must be a power of two, %u..%u", c->ring,
+			VELOX_RING_MIN, info->max_ring);
+	else if (c->sample < 1 || c->sample > VELOX_SAMPLE_MAX)
+		ctl_err(w, "--sample %u: must be 1..%u", c->sample,
+			VELOX_SAMPLE_MAX);
+	else if (c->spin_cap < 1 || c->spin_cap > VELOX_SPIN_CAP_MAX)
+		ctl_err(w, "--spin-cap %u: must be 1..%u", c->spin_cap,
+			VELOX_SPIN_CAP_MAX);
+	else if (c->threads != 0 && c->threads != 1 && c->threads != 2 &&
+		 c->threads != 4)
+		ctl_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
+			c->threads);
+	else if (c->cpus)
+		ctl_err(w, "--cpus: a CPU is not online (%ld online)", online);
+	else
+		ctl_err(w, "the module refused the config (EINVAL)");
+}
+
+/*
+ * Start from the module's defaults, apply the options, START; @cfg gets
+ * the config that ran.  Prints why on failure.
+ */
+int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
+{
+	struct velox_info info;
+
+	if (dev_get_info(fd, &info) || dev_get_config(fd, cfg))
+		return -1;
+	start_opts_apply(o, cfg);
+	cfg->size = sizeof(*cfg);
+	if (dev_start(fd, cfg) == 0)
+		return 0;
+	if (errno == EINVAL)
+		explain_einval(cfg, &info);
+	return -1;
+}
+
+/* @own's options after the start options, then the terminating zero. */
+void opts_build(struct option *dst, const struct option *own, size_t nown)
+{
+	memcpy(dst, start_long_opts, sizeof(start_long_opts));
+	memcpy(dst + START_LONG_OPTS, own, nown * sizeof(*own));
+	memset(dst + START_LONG_OPTS + nown, 0, sizeof(*dst));
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-ctl: reading the stats area velox.ko publishes (mmap of
+ * /dev/velox, read-only).  The kernel rewrites it inside a seqcount write
+ * section; a reader copies it and keeps the copy only if the count was
+ * even and unchanged across the copy.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <linux/velox.h>
+
+#include "ctl.h"
+
+static const char *const stage_names[VELOX_STAGES] = {
+	[VELOX_STAGE_MATCH] = "match",
+	[VELOX_STAGE_BUNDLE] = "bundle",
+	[VELOX_STAGE_EGRESS] = "egress",
+	[VELOX_STAGE_E2E] = "e2e",
+};
+
+int stage_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < VELOX_STAGES; i++)
+		if (!strcmp(s, stage_names[i]))
+			return i;
+	return -1;
+}
+
+const char *stage_name(int stage)
+{
+	return stage >= 0 && stage < VELOX_STAGES ? stage_names[stage] : "?";
+}
+
+const char *state_name(uint32_t state)
+{
+	switch (state) {
+	case VELOX_STATE_STOPPED:
+		return "stopped";
+	case VELOX_STATE_RUNNING:
+		return "running";
+	case VELOX_STATE_STOPPING:
+		return "stopping";
+	}
+	return "unknown";
+}
+
+int stats_map(int fd, struct ctl_stats *s)
+{
+	struct velox_info info;
+	void *p;
+
+	if (dev_get_info(fd, &info))
+		return -1;
+	if (info.abi_version != VELOX_ABI_VERSION ||
+	    info.stats_size < sizeof(struct velox_stats)) {
+		ctl_err("stats", "module ABI %u, velox-ctl ABI %u: rebuild velox-ctl",
+			info.abi_version, VELOX_ABI_VERSION);
+		return -1;
+	}
+	p = mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ctl_err("stats", "mmap: %s", strerror(errno));
+		return -1;
+	}
+	s->area = p;
+	s->size = info.stats_size;
+	return 0;
+}
+
+void stats_unmap(struct ctl_stats *s)
+{
+	munmap((void *)s->area, s->size);
+	s->area = NULL;
+}
+
+/* A consistent copy of the area; -1 if the kernel kept rewriting it. */
+int stats_read(const struct ctl_stats *s, struct velox_stats *out)
+{
+	const struct velox_stats *a = s->area;
+	struct timespec pause = { .tv_nsec = 100000 };
+	uint32_t seq;
+	int tries;
+
+	for (tries = 0; tries < 10000; tries++) {
+		/* Pairs with the kernel's smp_wmb() after the even count. */
+		seq = __atomic_load_n(&a->seq, __ATOMIC_ACQUIRE);
+		if (seq & 1) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		memcpy(out, (const void *)a, sizeof(*out));
+		/* The copy's loads complete before the count is read again. */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&a->seq, __ATOMIC_RELAXED) == seq)
+			break;
+	}
+	if (tries == 10000) {
+		ctl_err("stats", "the area never stayed still long enough to read");
+		return -1;
+	}
+	if (out->magic != VELOX_STATS_MAGIC) {
+		ctl_err("stats", "bad magic %#llx: not a velox stats area",
+			(unsigned long long)out->magic);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stage @stage's histogram out of a snapshot (laid out alike). */
+void stats_hist(const struct velox_stats *st, int stage, struct velox_hist *h)
+{
+	_Static_assert(sizeof(*h) == sizeof(st->hist[0]),
+		       "velox_hist is laid out as velox_hist_data");
+	memcpy(h, &st->hist[stage], sizeof(*h));
+}
+
+/*
+ * What was recorded between two snapshots of one run.  The interval's
+ * min and max are not known exactly: they become the edges of its lowest
+ * and highest buckets, which keeps quantiles within a bucket's width.
+ */
+void hist_sub(struct velox_hist *d, const struct velox_hist *now,
+	      const struct velox_hist *then)
+{
+	int i, lo = -1, hi = -1;
+
+	velox_hist_init(d);
+	for (i = 0; i < VELOX_HIST_BUCKETS; i++) {
+		d->buckets[i] = now->buckets[i] - then->buckets[i];
+		if (d->buckets[i]) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	}
+	d->count = now->count - then->count;
+	d->sum = now->sum - then->sum;
+	if (lo < 0) {
+		d->count = 0;
+		return;
+	}
+	d->min = velox_hist_bucket_lo(lo);
+	d->max = hi == VELOX_HIST_BUCKETS - 1 ? now->max :
+		 velox_hist_bucket_lo(hi) + velox_hist_bucket_width(hi) - 1;
+}
