@@ -126,11 +126,11 @@ static int __init velox_init(void)
 	if (autostart) {
 		ret = velox_engine_start(&velox_engine, &cfg);
 		if (ret)
-			goto out_debugfs_exit;
+			goto out_remove_interfaces;
 	}
 	return 0;
 
-out_debugfs_exit:
+out_remove_interfaces:
 	velox_debugfs_exit();
 	velox_chardev_unregister();
 out_engine_exit:
