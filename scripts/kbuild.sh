@@ -44,7 +44,7 @@ mkdir -p "$out"
 flags=()
 [ $check = 1 ] && flags=(W=1 C=1)
 log=$out/build.log
-if ! make -C "$kdir" M="$out" "${flags[@]}" modules >"$log" 2>&1; then
+if ! make -j"$(nproc)" -C "$kdir" M="$out" "${flags[@]}" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "kbuild.sh: build against $kver failed" >&2
 	exit 1

@@ -51,7 +51,8 @@ grep -q 'velox/' "$ksrc/drivers/Makefile" ||
 # need (kunit/uml.config, kunit/x86_64-debug.config), not kunit.py's
 # defaults: a fraction of the objects, so cold builds take minutes less.
 # The full config is generated once per fragment and Kconfig, into the
-# cache, and given to kunit.py after kunit/.kunitconfig.
+# cache, and given to kunit.py after kunit/.kunitconfig, then the fragment
+# itself, whose "is not set" lines override kunit.py's own arch options.
 if [ $debug = 1 ]; then
 	variant=x86_64-debug
 	karch=x86_64
@@ -72,8 +73,8 @@ if [ "$(cat "$mindir/key" 2>/dev/null)" != "$key" ]; then
 	grep -E '^CONFIG_|is not set' "$mindir/conf/.config" >"$mindir/.kunitconfig"
 	echo "$key" >"$mindir/key"
 fi
-args=(run --kunitconfig="$top/kunit" --kunitconfig="$mindir" --jobs="$(nproc)"
-      "${args[@]}")
+args=(run --kunitconfig="$top/kunit" --kunitconfig="$mindir"
+      --kunitconfig="$frag" --jobs="$(nproc)" "${args[@]}")
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
