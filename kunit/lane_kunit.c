@@ -174,6 +174,22 @@ static void ingress_stamps_intended_times(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->sink->tally.generated, 10);
 }
 
+/* A period of 100.5 ns: the half nanoseconds are carried, not lost. */
+static void ingress_period_fraction_does_not_drift(struct kunit *test)
+{
+	struct lane_fixture *f = lane_setup(test, 1024, 100, VELOX_FULL_DROP,
+					    16, 1);
+	int i;
+
+	f->lane->in.period_frac = 0x8000;
+	fake_now = START + 1000000;	/* far more than 1024 due */
+	for (i = 0; i < 1024 / VELOX_LANE_BURST; i++)
+		velox_lane_run(f->lane, VELOX_LANE_INGRESS, f->sink);
+	KUNIT_EXPECT_EQ(test, f->sink->tally.generated, 1024);
+	/* 1024 * 100.5 ns after the first. */
+	KUNIT_EXPECT_EQ(test, f->lane->in.next_ns, START + 102912);
+}
+
 /* Behind schedule, ingress catches up a burst at a time. */
 static void ingress_catches_up_by_bursts(struct kunit *test)
 {
@@ -345,6 +361,7 @@ static struct kunit_case velox_lane_cases[] = {
 	KUNIT_CASE(gen_samples_exactly_one_in_n),
 	KUNIT_CASE(gen_mix_stays_in_band_and_uses_every_kind),
 	KUNIT_CASE(ingress_stamps_intended_times),
+	KUNIT_CASE(ingress_period_fraction_does_not_drift),
 	KUNIT_CASE(ingress_catches_up_by_bursts),
 	KUNIT_CASE(ingress_drops_at_a_full_ring_under_drop),
 	KUNIT_CASE(ingress_waits_at_a_full_ring_under_block),

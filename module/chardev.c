@@ -64,8 +64,7 @@ static int velox_stop(struct velox_engine *e, void *arg)
 
 static int velox_get_config(struct velox_engine *e, void *arg)
 {
-	velox_engine_get_config(e, arg);
-	return 0;
+	return velox_engine_get_config(e, arg);
 }
 
 static int velox_reset_stats(struct velox_engine *e, void *arg)
@@ -134,6 +133,9 @@ static long velox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -EFAULT;
 	if (usize < op->min_size)
 		return -EINVAL;
+	/* As clone3() and openat2(): no scanning of megabytes for zeroes. */
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
 	if (ret)
 		return ret;

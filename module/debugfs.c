@@ -216,6 +216,8 @@ static void hist_print(struct seq_file *m, const struct velox_hist *h)
 		last = k;
 		peak = max(peak, slots[k]);
 	}
+	if (first < 0 || !peak)
+		return;
 	seq_printf(m, "  %24s : %-10s distribution\n", "ns", "count");
 	for (k = first; k <= last; k++) {
 		u64 lo = k ? 1ull << k : 0;

@@ -109,7 +109,11 @@ static void velox_worker_idle(struct velox_worker *w, struct velox_backoff *bo)
 		preempt_disable();
 		velox_stats_sink(stats)->tally.idle_yields++;
 		preempt_enable();
-		/* Let any runnable task go first, not only a due one. */
+		/*
+		 * Into the scheduler even if the tick has not asked
+		 * (cond_resched() would not): a task that is owed CPU
+		 * time runs now.
+		 */
 		schedule();
 		break;
 	case VELOX_BACKOFF_DO_SLEEP:
@@ -267,7 +271,7 @@ static const char *const velox_thread_names[VELOX_THREADS_MAX + 1][4] = {
  * failure then only has to stop threads that never ran.
  */
 static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
-				unsigned int threads)
+				unsigned int threads, u64 cpus)
 {
 	unsigned int i, k = 0;
 	int ret;
@@ -288,9 +292,8 @@ static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
 				w->task = NULL;
 				goto out_stop_workers;
 			}
-			if (e->cfg.cpus)
-				kthread_bind(w->task,
-					     velox_nth_cpu(e->cfg.cpus, k));
+			if (cpus)
+				kthread_bind(w->task, velox_nth_cpu(cpus, k));
 		}
 	}
 	return 0;
@@ -360,7 +363,9 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg)
 		return ret;
 	threads = velox_config_threads(cfg);
 
-	mutex_lock(&e->lock);
+	/* Killable: a caller must not hang behind a long drain. */
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
 	if (e->state != VELOX_STATE_STOPPED) {
 		ret = -EBUSY;
 		goto out_unlock;
@@ -370,11 +375,14 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg)
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	e->cfg = *cfg;
-	e->cfg.size = sizeof(e->cfg);
-	ret = velox_workers_create(e, run, threads);
+	ret = velox_workers_create(e, run, threads, cfg->cpus);
 	if (ret)
 		goto out_free_run;
+
+	/* What runs, with the thread count it resolved to; read by threads. */
+	e->cfg = *cfg;
+	e->cfg.size = sizeof(e->cfg);
+	e->cfg.threads = threads;
 
 	/* A run starts from zero; no thread of this run is awake yet. */
 	velox_stats_reset(&e->stats);
@@ -438,11 +446,13 @@ int velox_engine_stop(struct velox_engine *e)
 	return 0;
 }
 
-void velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
+int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
 {
-	mutex_lock(&e->lock);
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
 	*cfg = e->state == VELOX_STATE_STOPPED ? e->defaults : e->cfg;
 	mutex_unlock(&e->lock);
+	return 0;
 }
 
 /* Zero the stats of the last run.  -EBUSY while running. */
@@ -450,7 +460,8 @@ int velox_engine_reset_stats(struct velox_engine *e)
 {
 	int ret = 0;
 
-	mutex_lock(&e->lock);
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
 	if (e->state != VELOX_STATE_STOPPED) {
 		ret = -EBUSY;
 	} else {
@@ -487,4 +498,5 @@ void velox_engine_exit(struct velox_engine *e)
 {
 	velox_engine_stop(e);
 	velox_stats_exit(&e->stats);
+	mutex_destroy(&e->lock);
 }

@@ -50,7 +50,7 @@ int velox_engine_init(struct velox_engine *e,
 void velox_engine_exit(struct velox_engine *e);
 int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg);
 int velox_engine_stop(struct velox_engine *e);
-void velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
+int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
 int velox_engine_reset_stats(struct velox_engine *e);
 
 #endif /* VELOX_ENGINE_H */

@@ -119,20 +119,18 @@ static int __init velox_init(void)
 	ret = velox_engine_init(&velox_engine, &cfg);
 	if (ret)
 		return ret;
+	/* Before the device exists: a failure then has no user to surprise. */
+	if (autostart) {
+		ret = velox_engine_start(&velox_engine, &cfg);
+		if (ret)
+			goto out_engine_exit;
+	}
 	ret = velox_chardev_register(&velox_engine);
 	if (ret)
 		goto out_engine_exit;
 	velox_debugfs_init(&velox_engine);
-	if (autostart) {
-		ret = velox_engine_start(&velox_engine, &cfg);
-		if (ret)
-			goto out_remove_interfaces;
-	}
 	return 0;
 
-out_remove_interfaces:
-	velox_debugfs_exit();
-	velox_chardev_unregister();
 out_engine_exit:
 	velox_engine_exit(&velox_engine);
 	return ret;

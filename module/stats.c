@@ -73,6 +73,7 @@ void velox_stats_exit(struct velox_stats_state *s)
 	for_each_possible_cpu(cpu)
 		kvfree(s->sinks[cpu]);
 	kfree(s->sinks);
+	mutex_destroy(&s->lock);
 }
 
 /* Zero every sink.  Only while no stage runs. */
@@ -146,6 +147,13 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 			velox_hist_merge(&hist[i], &sink->hist[i]);
 	}
 	counters_fill(&st->total, &sum);
+	/*
+	 * A sink being written may have a bucket counted but not yet its
+	 * count, or the reverse: publish the count its buckets add up to,
+	 * so readers never see a count without buckets.
+	 */
+	for (i = 0; i < VELOX_STAGES; i++)
+		hist[i].count = velox_hist_bucket_sum(&hist[i]);
 	return st;
 }
 

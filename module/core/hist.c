@@ -56,6 +56,17 @@ u64 velox_hist_bucket_width(unsigned int index)
 	return 1ull << ((index >> VELOX_HIST_SUB_BITS) - 1);
 }
 
+/* What the buckets hold, whatever count says. */
+u64 velox_hist_bucket_sum(const struct velox_hist *h)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < VELOX_HIST_BUCKETS; i++)
+		sum += h->buckets[i];
+	return sum;
+}
+
 u64 velox_hist_mean(const struct velox_hist *h)
 {
 	return h->count ? div64_u64(h->sum, h->count) : 0;

@@ -113,8 +113,9 @@ void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 	l->id = p->id;
 	l->full = p->full;
 	velox_gen_init(&l->in.gen, p->seed, p->id, p->sample, book);
-	l->in.start_ns = p->start_ns;
-	l->in.period_fp = p->period_fp;
+	l->in.next_ns = p->start_ns;
+	l->in.period_ns = p->period_fp >> 16;
+	l->in.period_frac = p->period_fp & 0xffff;
 	velox_bundler_init(&l->bun.bundler, p->bundle, p->flush_ns);
 	velox_ring_init(&l->txq, txq_slots, ring, TXN_SIZE);
 	velox_ring_init(&l->mq, mq_slots, ring, TXN_SIZE);
@@ -155,13 +156,12 @@ static u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 	}
 
 	now = l->clock();
-	for (n = 0; n < VELOX_LANE_BURST; n++) {
-		u64 ts = l->in.start_ns + (l->in.elapsed_fp >> 16);
-
-		if (ts > now)
-			break;
-		velox_gen_next(&l->in.gen, &l->in.pend[n], ts);
-		l->in.elapsed_fp += l->in.period_fp;
+	for (n = 0; n < VELOX_LANE_BURST && l->in.next_ns <= now; n++) {
+		velox_gen_next(&l->in.gen, &l->in.pend[n], l->in.next_ns);
+		/* The period in whole ns plus a carried fraction: no drift. */
+		l->in.frac += l->in.period_frac;
+		l->in.next_ns += l->in.period_ns + (l->in.frac >> 16);
+		l->in.frac &= 0xffff;
 	}
 	if (!n)
 		return work;

@@ -108,9 +108,10 @@ struct velox_lane {
 	/* Ingress: owned by the thread running it. */
 	struct {
 		struct velox_gen gen;
-		u64 start_ns;
-		u64 period_fp;
-		u64 elapsed_fp;		/* intended time of the next txn - start */
+		u64 next_ns;		/* intended time of the next txn */
+		u64 period_ns;		/* whole ns between two txns */
+		u32 period_frac;	/* and 1/65536 ns more */
+		u32 frac;		/* 1/65536 ns owed to next_ns */
 		u32 npend;		/* txns in @pend not yet pushed */
 		u32 pend_off;
 		u64 generated;		/* for the per-lane view */

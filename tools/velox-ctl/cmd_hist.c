@@ -41,7 +41,6 @@ static int hist_run(int argc, char **argv)
 	};
 	int c, fd, stage = -1, ret = EXIT_FAIL;
 	bool json = false, hgrm = false;
-	struct ctl_stats map;
 	struct velox_stats st;
 	struct velox_hist h;
 
@@ -76,10 +75,8 @@ static int hist_run(int argc, char **argv)
 	fd = dev_open();
 	if (fd < 0)
 		return EXIT_FAIL;
-	if (stats_map(fd, &map))
+	if (stats_snapshot(fd, &st))
 		goto out_close;
-	if (stats_read(&map, &st))
-		goto out_unmap;
 	if (json || hgrm) {
 		if (stage < 0)
 			stage = VELOX_STAGE_E2E;
@@ -99,8 +96,6 @@ static int hist_run(int argc, char **argv)
 		}
 	}
 	ret = EXIT_OK;
-out_unmap:
-	stats_unmap(&map);
 out_close:
 	close(fd);
 	return ret;

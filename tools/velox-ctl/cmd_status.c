@@ -30,7 +30,6 @@ static int status_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct ctl_stats map;
 	struct velox_stats st;
 	bool json = false;
 	int c, fd, ret = EXIT_FAIL;
@@ -55,17 +54,13 @@ static int status_run(int argc, char **argv)
 	fd = dev_open();
 	if (fd < 0)
 		return EXIT_FAIL;
-	if (stats_map(fd, &map))
-		goto out_close;
-	if (!stats_read(&map, &st)) {
+	if (!stats_snapshot(fd, &st)) {
 		if (json)
 			print_status_json(stdout, &st);
 		else
 			print_status(stdout, &st);
 		ret = EXIT_OK;
 	}
-	stats_unmap(&map);
-out_close:
 	close(fd);
 	return ret;
 }

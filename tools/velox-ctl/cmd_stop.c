@@ -29,7 +29,6 @@ static int stop_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct ctl_stats map;
 	struct velox_stats st;
 	bool json = false;
 	int c, fd, ret = EXIT_FAIL;
@@ -54,17 +53,13 @@ static int stop_run(int argc, char **argv)
 	fd = dev_open();
 	if (fd < 0)
 		return EXIT_FAIL;
-	if (dev_stop(fd) || stats_map(fd, &map))
-		goto out_close;
-	if (!stats_read(&map, &st)) {
+	if (!dev_stop(fd) && !stats_snapshot(fd, &st)) {
 		if (json)
 			print_status_json(stdout, &st);
 		else
 			print_summary(stdout, &st);
 		ret = EXIT_OK;
 	}
-	stats_unmap(&map);
-out_close:
 	close(fd);
 	return ret;
 }

@@ -73,7 +73,7 @@ int parse_u32(const char *s, uint32_t *v)
 	if (!*s || *s == '-')
 		return -1;
 	errno = 0;
-	n = strtoull(s, &end, 0);
+	n = strtoull(s, &end, 10);
 	if (errno || *end || n > UINT32_MAX)
 		return -1;
 	*v = n;
@@ -130,7 +130,7 @@ int parse_cpus(const char *s, __u64 *mask)
 		for (; a <= b; a++)
 			*mask |= 1ull << a;
 		p = end;
-		if (*p == ',')
+		if (*p == ',' && p[1])
 			p++;
 		else if (*p)
 			return -1;

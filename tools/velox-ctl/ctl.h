@@ -48,6 +48,7 @@ struct ctl_stats {
 int stats_map(int fd, struct ctl_stats *s);
 void stats_unmap(struct ctl_stats *s);
 int stats_read(const struct ctl_stats *s, struct velox_stats *out);
+int stats_snapshot(int fd, struct velox_stats *out);
 void stats_hist(const struct velox_stats *st, int stage,
 		struct velox_hist *h);
 void hist_sub(struct velox_hist *d, const struct velox_hist *now,

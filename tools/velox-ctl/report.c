@@ -35,6 +35,15 @@ const char *fmt_ns(char *buf, size_t len, unsigned long long ns)
 	return buf;
 }
 
+/*
+ * Signed: while running, the per-CPU sums are taken one after another, so
+ * delivered may be counted a moment later than generated.
+ */
+static long long in_flight(const struct velox_counters *c)
+{
+	return (long long)(c->generated - c->delivered - c->dropped);
+}
+
 static double run_seconds(const struct velox_stats *st)
 {
 	unsigned long long end = st->stop_ns ? st->stop_ns : st->publish_ns;
@@ -61,10 +70,10 @@ void print_summary(FILE *out, const struct velox_stats *st)
 	char b[32];
 
 	fprintf(out, "run %llu: %s after %.2f s: %llu generated, %llu"
-		" delivered, %llu dropped, %llu in flight",
+		" delivered, %llu dropped, %lld in flight",
 		st->run, state_name(st->state), secs, c->generated,
 		c->delivered, c->dropped,
-		c->generated - c->delivered - c->dropped);
+		in_flight(c));
 	if (secs > 0)
 		fprintf(out, " (%.0f/s delivered)", c->delivered / secs);
 	fputc('\n', out);
@@ -124,6 +133,8 @@ void print_hist(FILE *out, int stage, const struct velox_hist *h)
 		if (slots[k] > peak)
 			peak = slots[k];
 	}
+	if (first < 0 || !peak)
+		return;
 	fprintf(out, "  %24s : %-10s distribution\n", "ns", "count");
 	for (k = first; k <= last; k++) {
 		int stars = (int)(slots[k] * BAR_WIDTH / peak);
@@ -211,7 +222,7 @@ void print_config_json(FILE *out, const struct velox_config *c)
 {
 	fprintf(out, "{\"lanes\":%u,\"rate\":%u,\"bundle\":%u,\"flush_us\":%u,"
 		"\"ring\":%u,\"sample\":%u,\"spin_cap\":%u,\"backoff\":\"%s\","
-		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":%llu"
+		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\""
 		"}", c->lanes, c->rate, c->bundle, c->flush_us, c->ring,
 		c->sample, c->spin_cap, backoff_name(c->backoff),
 		full_name(c->full), c->threads, c->seed, c->cpus);
@@ -229,8 +240,7 @@ void print_status(FILE *out, const struct velox_stats *st)
 	fprintf(out, "%-14s %llu\n", "generated", c->generated);
 	fprintf(out, "%-14s %llu\n", "delivered", c->delivered);
 	fprintf(out, "%-14s %llu\n", "dropped", c->dropped);
-	fprintf(out, "%-14s %llu\n", "in_flight",
-		c->generated - c->delivered - c->dropped);
+	fprintf(out, "%-14s %lld\n", "in_flight", in_flight(c));
 	fprintf(out, "%-14s %llu\n", "sampled", c->sampled);
 	fprintf(out, "%-14s %llu\n", "seq_errors", c->seq_errors);
 	fprintf(out, "%-14s %llu (full %llu, timeout %llu"
@@ -266,11 +276,11 @@ void print_status_json(FILE *out, const struct velox_stats *st)
 
 	fprintf(out, "{\"state\":\"%s\",\"run\":%llu,\"seconds\":%.6f,"
 		"\"generated\":%llu,\"delivered\":%llu"
-		",\"dropped\":%llu,\"in_flight\":%llu"
+		",\"dropped\":%llu,\"in_flight\":%lld"
 		",\"sampled\":%llu,\"seq_errors\":%llu"
 		",\"bundles\":%llu", state_name(st->state), st->run,
 		run_seconds(st), c->generated, c->delivered, c->dropped,
-		c->generated - c->delivered - c->dropped, c->sampled,
+		in_flight(c), c->sampled,
 		c->seq_errors, c->bundles);
 	for (i = 0; i < VELOX_FLUSH_REASONS; i++)
 		fprintf(out, ",\"flush_%s\":%llu", flush_names[i],
@@ -307,11 +317,18 @@ void print_progress_header(FILE *out)
 void print_progress(FILE *out, double secs, const struct velox_stats *now,
 		    const struct velox_stats *then)
 {
+	static const struct velox_stats zero;
 	struct velox_hist a, b, d;
-	unsigned long long delivered = now->total.delivered - then->total.delivered;
-	double dt = (now->publish_ns - then->publish_ns) / 1e9;
+	unsigned long long delivered;
 	char p50[32], p99[32], p999[32];
+	double dt;
 
+	/* A new run, or a reset, since @then: count from zero. */
+	if (now->run != then->run ||
+	    now->total.delivered < then->total.delivered)
+		then = &zero;
+	delivered = now->total.delivered - then->total.delivered;
+	dt = then->publish_ns ? (now->publish_ns - then->publish_ns) / 1e9 : 0;
 	stats_hist(now, VELOX_STAGE_E2E, &a);
 	stats_hist(then, VELOX_STAGE_E2E, &b);
 	hist_sub(&d, &a, &b);

@@ -77,6 +77,19 @@ void stats_unmap(struct ctl_stats *s)
 	s->area = NULL;
 }
 
+/* Map, copy once, unmap: for commands that read the stats one time. */
+int stats_snapshot(int fd, struct velox_stats *out)
+{
+	struct ctl_stats map;
+	int ret;
+
+	if (stats_map(fd, &map))
+		return -1;
+	ret = stats_read(&map, out);
+	stats_unmap(&map);
+	return ret;
+}
+
 /* A consistent copy of the area; -1 if the kernel kept rewriting it. */
 int stats_read(const struct ctl_stats *s, struct velox_stats *out)
 {

@@ -108,7 +108,8 @@ enum velox_full_policy {
  * @full: enum velox_full_policy, for ingress facing a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2
  *	(ingress and matcher, bundler and output), 4 (one per stage), or 0
- *	to let the module choose from the online CPUs and @lanes
+ *	to let the module choose from the online CPUs and @lanes (what it
+ *	chose is what GET_CONFIG and the stats area then report)
  * @__reserved0: zero
  * @seed: seed of the order mix; equal seeds give equal transactions
  * @cpus: bit n set: threads may run on CPU n (only CPUs 0-63 can be
