@@ -24,6 +24,7 @@ void bench_pin(int cpu);
 void ring_bench(const struct bench_opts *o);
 void hist_bench(const struct bench_opts *o);
 void book_bench(const struct bench_opts *o);
+int lane_bench(const struct bench_opts *o);
 int hist_callgrind_loop(const char *mode, uint64_t n);
 
 #endif /* VELOX_BENCH_H */

@@ -157,7 +157,7 @@ static void print_json(void)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: velox-bench [OPTIONS] [ring|hist|book]...\n"
+	fputs("Usage: velox-bench [OPTIONS] [ring|hist|book|lane]...\n"
 	      "\n"
 	      "Native benchmarks of module/core: the SPSC ring against DPDK rte_ring\n"
 	      "and Concurrency Kit ck_ring, the histogram (time and callgrind\n"
@@ -241,7 +241,7 @@ int main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "ring") && strcmp(argv[i], "hist") &&
-		    strcmp(argv[i], "book")) {
+		    strcmp(argv[i], "book") && strcmp(argv[i], "lane")) {
 			fprintf(stderr, "velox-bench: unknown group '%s'\n", argv[i]);
 			return 2;
 		}
@@ -256,15 +256,18 @@ int main(int argc, char **argv)
 	}
 	quiet = json;
 	all = optind == argc;
-	for (i = all ? 0 : optind; all ? i < 3 : i < argc; i++) {
-		const char *g = all ? (const char *[]){ "ring", "hist", "book" }[i] : argv[i];
+	for (i = all ? 0 : optind; all ? i < 4 : i < argc; i++) {
+		const char *g = all ? (const char *[]){ "ring", "hist", "book",
+							"lane" }[i] : argv[i];
 
 		if (!strcmp(g, "ring"))
 			ring_bench(&o);
 		else if (!strcmp(g, "hist"))
 			hist_bench(&o);
-		else
+		else if (!strcmp(g, "book"))
 			book_bench(&o);
+		else if (lane_bench(&o))
+			ret = 1;
 	}
 	if (json)
 		print_json();
