@@ -25,6 +25,12 @@
 #define BASE		100000
 #define RING		1024
 
+/* C11 aligned_alloc wants the size a multiple of the alignment. */
+static void *alloc64(size_t size)
+{
+	return aligned_alloc(64, (size + 63) & ~(size_t)63);
+}
+
 struct lane_run {
 	struct velox_book book;
 	struct velox_lane *lane;
@@ -83,20 +89,20 @@ static double lane_once(const struct bench_opts *o, unsigned int threads,
 		.seed = 1,
 	};
 	u64 *levels = calloc(NLEVELS, sizeof(*levels));
-	u8 *slots = aligned_alloc(64, 2 * rb + velox_lane_bq_capacity(RING) *
+	u8 *slots = alloc64(2 * rb + velox_lane_bq_capacity(RING) *
 				  sizeof(struct velox_bundle));
 	uint64_t t0, t1;
 	unsigned int i, s;
 	bool ok;
 
-	run.lane = aligned_alloc(64, sizeof(*run.lane));
+	run.lane = alloc64(sizeof(*run.lane));
 	velox_book_init(&run.book, levels, NLEVELS, BASE, 64);
 	p.start_ns = bench_now_ns();
 	velox_lane_init(run.lane, &p, &run.book, clock_ns, slots, slots + rb,
 			RING, slots + 2 * rb);
 	for (i = 0; i < threads; i++) {
 		th[i].run = &run;
-		th[i].sink = aligned_alloc(64, sizeof(*th[i].sink));
+		th[i].sink = alloc64(sizeof(*th[i].sink));
 		velox_sink_init(th[i].sink);
 		th[i].stages = threads == 1 ? VELOX_LANE_ALL :
 			       i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
@@ -137,7 +143,7 @@ static double lane_once(const struct bench_opts *o, unsigned int threads,
 
 int lane_bench(const struct bench_opts *o)
 {
-	struct velox_sink *sum = aligned_alloc(64, sizeof(*sum));
+	struct velox_sink *sum = alloc64(sizeof(*sum));
 	unsigned int threads, r;
 	int ret = 0;
 
