@@ -15,7 +15,8 @@ static void info_usage(FILE *out)
 	      "\n"
 	      "Show what the loaded velox.ko reports through VELOX_IOC_GET_INFO:\n"
 	      "the ABI version of its interface, beside the one this velox-ctl\n"
-	      "was built for.\n"
+	      "was built for; the size of the stats area and its histograms; and\n"
+	      "the limits of a config on this machine.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json   print one JSON object instead of aligned text\n"
@@ -24,33 +25,13 @@ static void info_usage(FILE *out)
 
 static int info_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct velox_info info;
-	bool json = false;
-	int c, fd, ret;
+	bool json;
+	int fd, ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			info_usage(stdout);
-			return EXIT_OK;
-		default:
-			info_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "velox-ctl: info: unexpected argument '%s'\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	ret = parse_json_only(argc, argv, &cmd_info, &json);
+	if (ret >= 0)
+		return ret;
 
 	fd = dev_open();
 	if (fd < 0)
@@ -61,19 +42,29 @@ static int info_run(int argc, char **argv)
 		return EXIT_FAIL;
 
 	if (json)
-		printf("{\"device\":\"/dev/%s\",\"abi_version\":%u,\"ctl_abi_version\":%u}\n",
-		       VELOX_DEVICE_NAME, info.abi_version, VELOX_ABI_VERSION);
+		printf("{\"device\":\"/dev/%s\",\"abi_version\":%u,\"ctl_abi_version\":%u,"
+		       "\"stats_size\":%u,\"hist_buckets\":%u,\"max_rate\":%u,"
+		       "\"max_lanes\":%u,\"max_ring\":%u}\n",
+		       VELOX_DEVICE_NAME, info.abi_version, VELOX_ABI_VERSION,
+		       info.stats_size, info.hist_buckets, info.max_rate,
+		       info.max_lanes, info.max_ring);
 	else
-		printf("%-16s /dev/%s\n%-16s %u\n%-16s %u\n",
+		printf("%-16s /dev/%s\n%-16s %u\n%-16s %u\n%-16s %u bytes\n"
+		       "%-16s %u\n%-16s %u/s\n%-16s %u\n%-16s %u\n",
 		       "device", VELOX_DEVICE_NAME,
 		       "abi_version", info.abi_version,
-		       "ctl_abi_version", VELOX_ABI_VERSION);
+		       "ctl_abi_version", VELOX_ABI_VERSION,
+		       "stats_size", info.stats_size,
+		       "hist_buckets", info.hist_buckets,
+		       "max_rate", info.max_rate,
+		       "max_lanes", info.max_lanes,
+		       "max_ring", info.max_ring);
 	return EXIT_OK;
 }
 
 const struct ctl_cmd cmd_info = {
 	.name = "info",
-	.summary = "show what the loaded module reports (ABI version)",
+	.summary = "show what the loaded module reports (ABI, limits)",
 	.run = info_run,
 	.usage = info_usage,
 };

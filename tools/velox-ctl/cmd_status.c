@@ -25,31 +25,14 @@ static void status_usage(FILE *out)
 
 static int status_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct velox_stats st;
-	bool json = false;
-	int c, fd, ret = EXIT_FAIL;
+	bool json;
+	int fd, ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return EXIT_OK;
-		default:
-			status_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return ctl_usage_err("status", "unexpected argument '%s'",
-				     argv[optind]);
+	ret = parse_json_only(argc, argv, &cmd_status, &json);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
 
 	fd = dev_open();
 	if (fd < 0)

@@ -24,31 +24,14 @@ static void stop_usage(FILE *out)
 
 static int stop_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct velox_stats st;
-	bool json = false;
-	int c, fd, ret = EXIT_FAIL;
+	bool json;
+	int fd, ret;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			stop_usage(stdout);
-			return EXIT_OK;
-		default:
-			stop_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return ctl_usage_err("stop", "unexpected argument '%s'",
-				     argv[optind]);
+	ret = parse_json_only(argc, argv, &cmd_stop, &json);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
 
 	fd = dev_open();
 	if (fd < 0)

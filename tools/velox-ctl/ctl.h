@@ -25,6 +25,9 @@ struct ctl_cmd {
 extern const struct ctl_cmd cmd_info, cmd_start, cmd_stop, cmd_run,
 	cmd_status, cmd_hist, cmd_watch, cmd_reset;
 
+int parse_json_only(int argc, char **argv, const struct ctl_cmd *cmd,
+		    bool *json);
+
 /* One line "velox-ctl: <what>: <why>" on stderr. */
 void ctl_err(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

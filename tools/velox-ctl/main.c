@@ -36,6 +36,40 @@ static void usage(FILE *out)
 	      "naming the cause; 2 on a usage error.\n", out);
 }
 
+/*
+ * The options of a command that takes only --json and --help, and no
+ * argument.  Returns -1 to go on, or the exit status to return with.
+ */
+int parse_json_only(int argc, char **argv, const struct ctl_cmd *cmd,
+		    bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	*json = false;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			cmd->usage(stdout);
+			return EXIT_OK;
+		default:
+			cmd->usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return ctl_usage_err(cmd->name, "unexpected argument '%s'",
+				     argv[optind]);
+	return -1;
+}
+
 static const struct ctl_cmd *find_cmd(const char *name)
 {
 	size_t i;

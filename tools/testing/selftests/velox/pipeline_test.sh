@@ -9,7 +9,7 @@ PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 KO=${VELOX_KO:-/velox.ko}
 DBG=/sys/kernel/debug/velox
 
-ktap_plan 14
+ktap_plan 15
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -58,6 +58,9 @@ velox-ctl status --json | json_valid state generated delivered dropped in_flight
 check ctl_status_json_parses_with_keys $? "status --json: $(velox-ctl status --json 2>&1)"
 velox-ctl hist --json | json_valid stage count min_ns mean_ns max_ns p50_ns p90_ns p99_ns p999_ns p9999_ns
 check ctl_hist_json_parses_with_keys $? "hist --json: $(velox-ctl hist --json 2>&1)"
+
+velox-ctl info --json | json_valid abi_version ctl_abi_version stats_size max_rate max_lanes max_ring
+check ctl_info_json_parses_with_keys $? "info --json: $(velox-ctl info --json 2>&1)"
 
 # 7: --hgrm is HdrHistogram's percentile distribution.
 out=$(velox-ctl hist --hgrm --stage match)
