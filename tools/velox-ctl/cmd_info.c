@@ -2,7 +2,6 @@
 /*
  * velox-ctl info: what the loaded module reports about itself.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <linux/velox.h>

@@ -2,7 +2,6 @@
 /*
  * velox-ctl status: state, counters and config, from the stats area.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 

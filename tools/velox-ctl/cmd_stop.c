@@ -2,7 +2,6 @@
 /*
  * velox-ctl stop: drain and stop the pipeline, then summarize the run.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 
