@@ -16,6 +16,7 @@ Harnesses (default: all, in this order):
   kunit-debug  KUnit on x86_64 QEMU, 2 CPUs, KASAN and lockdep
   core         module/core under TSan and ASan+UBSan
   vm           selftests in the VM on 6.1 and 6.12
+  scripts      the plotting and profiling scripts, end to end
 USAGE
 }
 
@@ -29,6 +30,7 @@ harness_cmd() {
 	kunit-debug) echo "$top/scripts/kunit.sh --debug" ;;
 	core) echo "make -s --no-print-directory -C $top core-test" ;;
 	vm) echo "$top/scripts/vmtest.sh" ;;
+	scripts) echo "$top/tools/testing/scripts/run.sh" ;;
 	*) return 1 ;;
 	esac
 }
@@ -36,7 +38,7 @@ harness_cmd() {
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 esac
-[ $# = 0 ] && set -- static kunit kunit-debug core vm
+[ $# = 0 ] && set -- static kunit kunit-debug core vm scripts
 for h in "$@"; do
 	harness_cmd "$h" >/dev/null || { usage >&2; exit 2; }
 done

@@ -34,12 +34,13 @@ export DEBIAN_FRONTEND=noninteractive
 # bison, flex, libelf, libssl, python3), static checks (sparse, perl),
 # the VM (qemu, busybox, cpio, kmod), BPF (clang, llvm, libbpf, bpftool),
 # sanitizers and libFuzzer (clang's runtime), the peers tools/bench measures
-# against (DPDK's rte_ring, Concurrency Kit's ck_ring), and valgrind.
+# against (DPDK's rte_ring, Concurrency Kit's ck_ring), valgrind, and for
+# profiling perf (run in the guest from the shared host tree) and gnuplot.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
 	sparse clang llvm libclang-rt-14-dev libbpf-dev bpftool
-	libdpdk-dev libck-dev valgrind pkg-config
+	libdpdk-dev libck-dev valgrind pkg-config linux-perf gnuplot-nox
 	linux-headers-amd64 linux-source-6.1
 )
 

@@ -71,9 +71,10 @@ tests=()
 for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test,json_valid}; do
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
+bins=(--bin "$top/tools/velox-ctl/velox-ctl")
+bins+=(--bin "$top/tools/velox-trace/velox-trace")
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
-	--cmd "$tmp/cmd.sh" --bin "$top/tools/velox-ctl/velox-ctl" \
-	"${tests[@]}" ${adds[@]+"${adds[@]}"}
+	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"}
 
 # Two serial ports: the kernel's console (and the exit status, taint and
 # dmesg that /init prints there) on ttyS0, CMD's output alone on ttyS1.

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the scripts a person runs by hand (plotting,
+# profiling): each *_test.sh here is one KTAP subtest; the total
+# "N passed, N failed" is over all their cases.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../selftests/velox/ktap.sh"
+
+tests=("$here"/*_test.sh)
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+ktap_plan ${#tests[@]}
+for t in "${tests[@]}"; do
+	"$t" >"$out" 2>&1
+	ktap_subtest "$(basename "$t" .sh)" $? "$out"
+done
+ktap_finish
