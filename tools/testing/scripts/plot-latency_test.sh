@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/plot-latency.sh on the host, no VM: fixtures/e2e.hgrm is what
+# `velox-ctl hist --stage e2e --hgrm` prints; the other inputs are made here.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$top/tools/testing/selftests/velox/ktap.sh"
+
+plot=$top/scripts/plot-latency.sh
+fixture=$here/fixtures/e2e.hgrm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS...: plot-latency.sh's exit status in $rc, its stderr in $tmp/err.
+run() {
+	"$plot" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+}
+
+# The 8 bytes every PNG starts with, as hex.
+png_sig() {
+	head -c 8 "$1" | od -An -tx1 | tr -d ' \n'
+}
+
+# "WxH" from the IHDR chunk, which a PNG must have first: its type at
+# bytes 12-15, then width and height as 32-bit big-endian numbers.
+png_size() {
+	[ "$(head -c 16 "$1" | tail -c 4)" = IHDR ] || return 1
+	od -An -tu1 -j16 -N8 "$1" |
+		awk '{ printf "%dx%d", (($1 * 256 + $2) * 256 + $3) * 256 + $4,
+				       (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'
+}
+
+# expect_bad NAME FILE: the script must exit 1 with one stderr line naming FILE.
+expect_bad() {
+	run -o "$tmp/bad.png" "$2"
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+	   grep -qF "plot-latency.sh: $2: " "$tmp/err" && [ ! -e "$tmp/bad.png" ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "want exit 1 and one line naming $2, got exit $rc:" \
+			"$(cat "$tmp/err")"
+	fi
+}
+
+sig=89504e470d0a1a0a
+
+ktap_plan 7
+
+# 1. The fixture plots into a real PNG, in a directory that did not exist.
+run -o "$tmp/new/one.png" --title e2e "$fixture"
+if [ "$rc" = 0 ] && [ -s "$tmp/new/one.png" ] &&
+   [ "$(png_sig "$tmp/new/one.png")" = $sig ]; then
+	ktap_ok png_written
+else
+	ktap_fail png_written "want exit 0 and a PNG, got exit $rc," \
+		"signature '$(png_sig "$tmp/new/one.png" 2>/dev/null)':" \
+		"$(cat "$tmp/err")"
+fi
+
+# 2. The image is the size asked for, not gnuplot's default.
+run -o "$tmp/sized.png" --size 640x400 "$fixture"
+got=$(png_size "$tmp/sized.png" 2>/dev/null)
+if [ "$rc" = 0 ] && [ "$got" = 640x400 ]; then
+	ktap_ok png_size
+else
+	ktap_fail png_size "want 640x400, got exit $rc, size '$got':" \
+		"$(cat "$tmp/err")"
+fi
+
+# 3. Two inputs, the second a slower copy of the first, with labels: a
+# PNG that differs from the one-input plot of the same size and title,
+# so the second line was drawn.
+awk '$1 ~ /^[0-9.]+$/ { $1 = sprintf("%12.3f", $1 * 1.5) } 1' \
+	"$fixture" >"$tmp/slow.hgrm"
+run -o "$tmp/a.png" --size 640x400 "$fixture"
+run -o "$tmp/ab.png" --size 640x400 -l fast -l slow "$fixture" "$tmp/slow.hgrm"
+if [ "$rc" = 0 ] && [ "$(png_sig "$tmp/ab.png")" = $sig ] &&
+   ! cmp -s "$tmp/a.png" "$tmp/ab.png"; then
+	ktap_ok two_inputs
+else
+	ktap_fail two_inputs "want exit 0 and a PNG unlike the one-input" \
+		"plot, got exit $rc:" "$(cat "$tmp/err")"
+fi
+
+# 4. A 100% row spelling 1/(1-p) "inf", as HdrHistogram_c prints it.
+sed 's/^\( *[0-9.]* 1\.0* *[0-9]*\)$/\1            inf/' \
+	"$fixture" >"$tmp/inf.hgrm"
+run -o "$tmp/inf.png" "$tmp/inf.hgrm"
+if ! grep -q ' inf$' "$tmp/inf.hgrm"; then
+	ktap_fail inf_row "the fixture has no 100% row to rewrite"
+elif [ "$rc" = 0 ] && [ "$(png_sig "$tmp/inf.png")" = $sig ]; then
+	ktap_ok inf_row
+else
+	ktap_fail inf_row "want exit 0 and a PNG, got exit $rc:" \
+		"$(cat "$tmp/err")"
+fi
+
+# 5, 6. Inputs without a single percentile row.
+: >"$tmp/empty.hgrm"
+expect_bad empty_input "$tmp/empty.hgrm"
+printf 'Value Percentile\nnot a histogram\n\x89PNG\x00\x01\n#[Mean = 1]\n' \
+	>"$tmp/garbage.hgrm"
+expect_bad garbage_input "$tmp/garbage.hgrm"
+
+# 7. No arguments is a usage error.
+run
+if [ "$rc" = 2 ]; then
+	ktap_ok no_arguments
+else
+	ktap_fail no_arguments "want exit 2, got $rc"
+fi
+
+ktap_finish
