@@ -18,6 +18,7 @@ module:
 
 tools:
 	$(MAKE) -C tools/velox-ctl
+	$(MAKE) -C tools/velox-trace
 	$(MAKE) -C tools/testing/selftests/velox
 
 # The flags a userspace program needs to compile module/core (DESIGN §5).
@@ -55,10 +56,12 @@ demo: deps
 install: module tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 tools/velox-ctl/velox-ctl $(DESTDIR)/usr/local/sbin/velox-ctl
+	install -D -m 0755 tools/velox-trace/velox-trace $(DESTDIR)/usr/local/sbin/velox-trace
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/velox-ctl clean
+	$(MAKE) -C tools/velox-trace clean
 	$(MAKE) -C tools/testing/selftests/velox clean
 	$(MAKE) -C tools/testing/core clean
 	$(MAKE) -C tools/bench clean

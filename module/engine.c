@@ -40,6 +40,7 @@
 #include "core/backoff.h"
 #include "core/lane.h"
 #include "engine.h"
+#include "trace.h"
 
 /* The book: a band of prices around where the order mix starts. */
 #define VELOX_BOOK_LEVELS	1024
@@ -394,6 +395,8 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg)
 	atomic_set(&e->busy, run->nworkers);
 	WRITE_ONCE(e->state, VELOX_STATE_RUNNING);
 	velox_engine_publish(e);
+	trace_velox_engine_start(e->runs, cfg->lanes, threads, cfg->rate,
+				 cfg->sample);
 	for (i = 0; i < run->nworkers; i++)
 		wake_up_process(run->workers[i].task);
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
@@ -426,6 +429,17 @@ static void velox_engine_halt(struct velox_engine *e)
 	e->stop_ns = ktime_get_ns();
 	WRITE_ONCE(e->state, VELOX_STATE_STOPPED);
 	velox_engine_publish(e);
+	if (trace_velox_engine_stop_enabled()) {
+		u64 gen = 0, del = 0, drop = 0;
+
+		for (i = 0; i < run->nlanes; i++) {
+			gen += run->lanes[i]->in.generated;
+			drop += run->lanes[i]->in.dropped;
+			del += run->lanes[i]->out.delivered;
+		}
+		trace_velox_engine_stop(e->runs, gen, del, drop,
+					e->stop_ns - e->start_ns);
+	}
 	e->run = NULL;
 	velox_run_free(run);
 }

@@ -8,6 +8,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 
+#include "../trace.h"
 #include "lane.h"
 #include "txn.h"
 
@@ -133,8 +134,11 @@ void velox_lane_stop(struct velox_lane *l)
  * a burst), stamped with that intended time, not with now: a late pacer
  * shows up as latency instead of hiding it (no coordinated omission).
  * What the ring cannot take is dropped, or kept and retried (policy).
+ *
+ * The four steps are noinline so that profiles name each stage; a call
+ * per step is nothing next to the burst a step moves.
  */
-static u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
+static noinline u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 {
 	u32 n, pushed, work = 0;
 	u64 now;
@@ -171,6 +175,8 @@ static u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 	pushed = velox_ring_push_n(&l->txq, l->in.pend, n, TXN_SIZE);
 	if (pushed < n) {
 		if (l->full == VELOX_FULL_DROP) {
+			trace_velox_drop(l->id, l->in.pend[pushed].id,
+					 n - pushed);
 			t->dropped += n - pushed;
 			WRITE_ONCE(l->in.dropped, l->in.dropped + n - pushed);
 		} else {
@@ -183,7 +189,7 @@ static u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 }
 
 /* Matcher: apply a burst to the shared book, stamp when it was taken. */
-static u32 matcher_step(struct velox_lane *l, struct velox_tally *t)
+static noinline u32 matcher_step(struct velox_lane *l, struct velox_tally *t)
 {
 	u32 n = 0, i, pushed;
 	u64 now;
@@ -229,11 +235,21 @@ static bool bundler_send(struct velox_lane *l)
 	return true;
 }
 
+/* A bundle was just flushed: trace it once, then send it. */
+static bool bundler_flushed(struct velox_lane *l)
+{
+	const struct velox_bundle *open = &l->bun.open;
+
+	trace_velox_bundle_flush(l->id, open->seq, open->count, open->reason,
+				 open->flush_ns - l->bun.bundler.oldest_ns);
+	return bundler_send(l);
+}
+
 /*
  * Bundler: pop straight into the open bundle, up to what it has room for;
  * flush when full, or when its oldest member waited the timeout.
  */
-static u32 bundler_step(struct velox_lane *l)
+static noinline u32 bundler_step(struct velox_lane *l)
 {
 	struct velox_bundler *b = &l->bun.bundler;
 	struct velox_bundle *open = &l->bun.open;
@@ -248,7 +264,7 @@ static u32 bundler_step(struct velox_lane *l)
 			     b->size - open->count, TXN_SIZE);
 	if (n) {
 		if (velox_bundler_filled(b, open, n, l->clock()))
-			bundler_send(l);
+			bundler_flushed(l);
 		return n;
 	}
 	if (!open->count) {
@@ -259,21 +275,25 @@ static u32 bundler_step(struct velox_lane *l)
 	/* Idle with a partial bundle: only now is the clock worth reading. */
 	if (upstream_done ? velox_bundler_drain(b, open, l->clock()) :
 			    velox_bundler_poll(b, open, l->clock()))
-		return bundler_send(l);
+		return bundler_flushed(l);
 	return 0;
 }
 
-static void output_record(struct velox_sink *s, const struct velox_bundle *b,
+static void output_record(struct velox_lane *l, struct velox_sink *s,
+			  const struct velox_bundle *b,
 			  const struct velox_txn *txn, u64 now)
 {
 	u64 flushed = sub_sat(b->flush_ns, txn->ts_ns);
+	u64 bundle = sub_sat(flushed, txn->match_ns);
+	u64 egress = sub_sat(now, b->flush_ns);
+	u64 e2e = sub_sat(now, txn->ts_ns);
 
 	velox_hist_record(&s->hist[VELOX_STAGE_MATCH], txn->match_ns);
-	velox_hist_record(&s->hist[VELOX_STAGE_BUNDLE],
-			  sub_sat(flushed, txn->match_ns));
-	velox_hist_record(&s->hist[VELOX_STAGE_EGRESS],
-			  sub_sat(now, b->flush_ns));
-	velox_hist_record(&s->hist[VELOX_STAGE_E2E], sub_sat(now, txn->ts_ns));
+	velox_hist_record(&s->hist[VELOX_STAGE_BUNDLE], bundle);
+	velox_hist_record(&s->hist[VELOX_STAGE_EGRESS], egress);
+	velox_hist_record(&s->hist[VELOX_STAGE_E2E], e2e);
+	trace_velox_txn_egress(l->id, txn->id, txn->match_ns, bundle, egress,
+			       e2e);
 }
 
 /*
@@ -281,7 +301,7 @@ static void output_record(struct velox_sink *s, const struct velox_bundle *b,
  * of this lane (a lost order or a duplicate would not), record latency of
  * the sampled ones.
  */
-static u32 output_step(struct velox_lane *l, struct velox_sink *s)
+static noinline u32 output_step(struct velox_lane *l, struct velox_sink *s)
 {
 	struct velox_tally *t = &s->tally;
 	bool upstream_done = stage_done(l, IDX_BUNDLER);
@@ -306,7 +326,7 @@ static u32 output_step(struct velox_lane *l, struct velox_sink *s)
 				t->seq_errors++;
 			l->out.last_id = txn->id;
 			if (txn->flags & VELOX_TXN_SAMPLED) {
-				output_record(s, b, txn, now);
+				output_record(l, s, b, txn, now);
 				t->sampled++;
 			}
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * velox-ctl: talking to /dev/velox, and saying in one line why it failed.
+ * velox-ctl: talking to /dev/velox, and saying in one line why it failed
+ * (velox-trace links this too: errors name the program that runs).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,7 @@
 
 static void vreport(const char *what, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "velox-ctl: %s: ", what);
+	fprintf(stderr, "%s: %s: ", program_invocation_short_name, what);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

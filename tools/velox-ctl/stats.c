@@ -57,7 +57,7 @@ int stats_map(int fd, struct ctl_stats *s)
 		return -1;
 	if (info.abi_version != VELOX_ABI_VERSION ||
 	    info.stats_size < sizeof(struct velox_stats)) {
-		ctl_err("stats", "module ABI %u, velox-ctl ABI %u: rebuild velox-ctl",
+		ctl_err("stats", "module ABI %u, tools ABI %u: rebuild the tools",
 			info.abi_version, VELOX_ABI_VERSION);
 		return -1;
 	}

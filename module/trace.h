@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Velox's tracepoints, system "velox", for perf, bpftrace and velox-trace.
+ *
+ * Arguments are plain numbers, never pointers into the lane, so a raw
+ * tracepoint program (velox-trace, no module BTF needed) reads them as
+ * ctx[0], ctx[1], ... in the order of TP_PROTO.  That order is therefore
+ * an interface: add arguments at the end only.
+ *
+ * Disabled tracepoints cost a static branch.  The per-transaction event
+ * fires only for sampled transactions, the same ones the histograms hold.
+ *
+ * module/core/lane.c includes this too; in userspace tools/lib's
+ * linux/tracepoint.h turns each event into an empty inline function.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM velox
+
+#if !defined(VELOX_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define VELOX_TRACE_H
+
+#include <linux/tracepoint.h>
+#include <linux/velox.h>
+
+/* So that perf and trace-cmd print the reasons' names too. */
+TRACE_DEFINE_ENUM(VELOX_FLUSH_FULL);
+TRACE_DEFINE_ENUM(VELOX_FLUSH_TIMEOUT);
+TRACE_DEFINE_ENUM(VELOX_FLUSH_DRAIN);
+
+#define velox_show_flush_reason(r)					\
+	__print_symbolic(r, { VELOX_FLUSH_FULL, "full" },		\
+			 { VELOX_FLUSH_TIMEOUT, "timeout" },		\
+			 { VELOX_FLUSH_DRAIN, "drain" })
+
+/* A run started (VELOX_IOC_START or autostart). */
+TRACE_EVENT(velox_engine_start,
+	    TP_PROTO(u64 run, u32 lanes, u32 threads, u32 rate, u32 sample),
+	    TP_ARGS(run, lanes, threads, rate, sample),
+	    TP_STRUCT__entry(__field(u64, run)
+			     __field(u32, lanes)
+			     __field(u32, threads)
+			     __field(u32, rate)
+			     __field(u32, sample)),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->lanes = lanes;
+			   __entry->threads = threads;
+			   __entry->rate = rate;
+			   __entry->sample = sample;),
+	    TP_printk("run=%llu lanes=%u threads=%u rate=%u sample=%u",
+		      __entry->run, __entry->lanes, __entry->threads,
+		      __entry->rate, __entry->sample)
+);
+
+/* A run drained and stopped: its final counts. */
+TRACE_EVENT(velox_engine_stop,
+	    TP_PROTO(u64 run, u64 generated, u64 delivered, u64 dropped,
+		     u64 elapsed_ns),
+	    TP_ARGS(run, generated, delivered, dropped, elapsed_ns),
+	    TP_STRUCT__entry(__field(u64, run)
+			     __field(u64, generated)
+			     __field(u64, delivered)
+			     __field(u64, dropped)
+			     __field(u64, elapsed_ns)),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->generated = generated;
+			   __entry->delivered = delivered;
+			   __entry->dropped = dropped;
+			   __entry->elapsed_ns = elapsed_ns;),
+	    TP_printk("run=%llu generated=%llu delivered=%llu dropped=%llu elapsed_ns=%llu",
+		      __entry->run, __entry->generated, __entry->delivered,
+		      __entry->dropped, __entry->elapsed_ns)
+);
+
+/*
+ * The bundler closed a bundle.  @wait_ns: how long its first transaction
+ * had been in it, what the flush timeout is measured against.
+ */
+TRACE_EVENT(velox_bundle_flush,
+	    TP_PROTO(u32 lane, u64 seq, u32 count, u32 reason, u64 wait_ns),
+	    TP_ARGS(lane, seq, count, reason, wait_ns),
+	    TP_STRUCT__entry(__field(u64, seq)
+			     __field(u64, wait_ns)
+			     __field(u32, lane)
+			     __field(u32, count)
+			     __field(u32, reason)),
+	    TP_fast_assign(__entry->seq = seq;
+			   __entry->wait_ns = wait_ns;
+			   __entry->lane = lane;
+			   __entry->count = count;
+			   __entry->reason = reason;),
+	    TP_printk("lane=%u seq=%llu count=%u reason=%s wait_ns=%llu",
+		      __entry->lane, __entry->seq, __entry->count,
+		      velox_show_flush_reason(__entry->reason), __entry->wait_ns)
+);
+
+/*
+ * A sampled transaction left the pipeline; its latency per stage, as the
+ * histograms record it (the first three sum to @e2e_ns).
+ */
+TRACE_EVENT(velox_txn_egress,
+	    TP_PROTO(u32 lane, u64 id, u64 match_ns, u64 bundle_ns, u64 egress_ns,
+		     u64 e2e_ns),
+	    TP_ARGS(lane, id, match_ns, bundle_ns, egress_ns, e2e_ns),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, match_ns)
+			     __field(u64, bundle_ns)
+			     __field(u64, egress_ns)
+			     __field(u64, e2e_ns)
+			     __field(u32, lane)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->match_ns = match_ns;
+			   __entry->bundle_ns = bundle_ns;
+			   __entry->egress_ns = egress_ns;
+			   __entry->e2e_ns = e2e_ns;
+			   __entry->lane = lane;),
+	    TP_printk("lane=%u id=%llu match_ns=%llu bundle_ns=%llu egress_ns=%llu e2e_ns=%llu",
+		      __entry->lane, __entry->id, __entry->match_ns,
+		      __entry->bundle_ns, __entry->egress_ns, __entry->e2e_ns)
+);
+
+/* Ingress dropped @count transactions, ids @first_id on, on a full ring. */
+TRACE_EVENT(velox_drop,
+	    TP_PROTO(u32 lane, u64 first_id, u32 count),
+	    TP_ARGS(lane, first_id, count),
+	    TP_STRUCT__entry(__field(u64, first_id)
+			     __field(u32, lane)
+			     __field(u32, count)),
+	    TP_fast_assign(__entry->first_id = first_id;
+			   __entry->lane = lane;
+			   __entry->count = count;),
+	    TP_printk("lane=%u first_id=%llu count=%u",
+		      __entry->lane, __entry->first_id, __entry->count)
+);
+
+#endif /* VELOX_TRACE_H */
+
+/* define_trace.h finds this file again as <./trace.h> via -I module/. */
+#undef TRACE_INCLUDE_PATH
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_PATH .
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

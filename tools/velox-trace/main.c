@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-trace: watch velox.ko through its tracepoints with BPF, in the
+ * manner of libbpf-tools' runqlat: open the skeleton, size the maps, load,
+ * attach, then print what the maps hold every interval or at the end.
+ *
+ * The histograms are built from the velox_txn_egress events alone, with
+ * the module's own bucket geometry, so --compare can set them beside the
+ * module's published ones: the same sampled transactions, the same counts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "vt.h"
+#include "velox_trace.skel.h"
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: velox-trace [-i SECONDS] [-c COUNT] [-s STAGE] [-L] [-C] [-x] [-v]\n"
+"\n"
+"Trace the velox tracepoints of velox.ko with BPF and print latency\n"
+"histograms of the sampled transactions (the velox_txn_egress event), bundle\n"
+"flushes by reason and drops, like runqlat.  Needs root and the module.\n"
+"\n"
+"  -i, --interval S    print every S seconds (default: once, at the end)\n"
+"  -c, --count N       stop after N intervals\n"
+"  -s, --stage STAGE   match, bundle, egress, e2e (default) or all\n"
+"  -L, --lanes         one histogram per lane\n"
+"  -C, --compare       at the end, set velox-trace's percentiles (ns) beside\n"
+"                      the module's own, read from the mmap'd stats area;\n"
+"                      start velox-trace before the run for equal counts\n"
+"  -x, --exit-on-stop  end when the pipeline stops (after its last event)\n"
+"  -v, --verbose       show libbpf's messages\n"
+"  -h, --help          this text\n"
+"\n"
+"Without -i, velox-trace prints when interrupted (Ctrl-C), after -c\n"
+"intervals, or with -x when the pipeline stops.  Interval histograms start\n"
+"empty each interval, except with -C, which counts from the start.\n"
+"\n"
+"Exit status: 0 on success, 1 on failure (one line on stderr naming the\n"
+"cause), 2 on a usage error.\n"
+"\n"
+"Example: velox-trace -C -x & velox-ctl run --duration 5 --rate 100k\n",
+	      out);
+}
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG || !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int parse_opts(int argc, char **argv, struct vt_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "stage", required_argument, NULL, 's' },
+		{ "lanes", no_argument, NULL, 'L' },
+		{ "compare", no_argument, NULL, 'C' },
+		{ "exit-on-stop", no_argument, NULL, 'x' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	*o = (struct vt_opts){ .stage = VELOX_STAGE_E2E, .count = -1 };
+	while ((opt = getopt_long(argc, argv, "i:c:s:LCxvh", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			errno = 0;
+			o->interval = strtod(optarg, &end);
+			if (errno || *end || !(o->interval >= 0.01) ||
+			    o->interval > 86400)
+				return ctl_usage_err("--interval", "%s: must be 0.01..86400 seconds",
+						     optarg);
+			break;
+		case 'c':
+			errno = 0;
+			o->count = strtol(optarg, &end, 10);
+			if (errno || *end || o->count < 1)
+				return ctl_usage_err("--count", "%s: must be a positive integer",
+						     optarg);
+			break;
+		case 's':
+			o->stage = strcmp(optarg, "all") ? stage_parse(optarg) :
+							   VT_ALL_STAGES;
+			if (o->stage < 0)
+				return ctl_usage_err("--stage", "%s: must be match, bundle, egress, e2e or all",
+						     optarg);
+			break;
+		case 'L':
+			o->per_lane = true;
+			break;
+		case 'C':
+			o->compare = true;
+			break;
+		case 'x':
+			o->exit_on_stop = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return ctl_usage_err(argv[optind], "unexpected argument");
+	if (o->count > 0 && !o->interval)
+		return ctl_usage_err("--count", "needs --interval");
+	return 0;
+}
+
+/* Say in one line why the BPF side could not be set up. */
+static int setup_err(const char *what, int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		ctl_err(what, "permission denied (needs root: CAP_BPF and CAP_PERFMON)");
+	else if (err == -ENOENT && access("/sys/module/velox", F_OK))
+		ctl_err("velox", "module not loaded (insmod velox.ko)");
+	else
+		ctl_err(what, "%s", strerror(-err));
+	return EXIT_FAIL;
+}
+
+/* Sleep up to @sec, waking early for a signal or (with -x) a stop. */
+static void wait_interval(const struct velox_trace *skel,
+			  const struct vt_opts *o, double sec, __u64 stops0)
+{
+	struct timespec tick = { .tv_nsec = 50 * 1000 * 1000 };
+	double left = sec;
+
+	while (!exiting && left > 0) {
+		nanosleep(&tick, NULL);
+		left -= 0.05;
+		if (o->exit_on_stop &&
+		    vt_events(skel, VT_STOPS) != stops0)
+			exiting = 1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct velox_trace *skel;
+	struct vt_opts o;
+	__u32 slots;
+	__u64 stops0;
+	long n = 0;
+	int err;
+
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return err;
+	libbpf_set_print(libbpf_print);
+
+	if (access("/sys/module/velox", F_OK)) {
+		ctl_err("velox", "module not loaded (insmod velox.ko)");
+		return EXIT_FAIL;
+	}
+	skel = velox_trace__open();
+	if (!skel)
+		return setup_err("BPF open", -errno);
+
+	slots = o.per_lane ? VELOX_LANES_MAX : 1;
+	skel->rodata->per_lane = o.per_lane;
+	bpf_map__set_max_entries(skel->maps.hists, slots * VELOX_STAGES);
+	bpf_map__set_max_entries(skel->maps.flushes,
+				 slots * VELOX_FLUSH_REASONS);
+	bpf_map__set_max_entries(skel->maps.drops, slots);
+
+	err = velox_trace__load(skel);
+	if (err) {
+		err = setup_err("BPF load", err);
+		goto out_destroy;
+	}
+	err = velox_trace__attach(skel);
+	if (err) {
+		err = setup_err("attach to velox tracepoints", err);
+		goto out_destroy;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	stops0 = vt_events(skel, VT_STOPS);
+	printf("Tracing velox events... Hit Ctrl-C to end.\n");
+	fflush(stdout);
+
+	err = EXIT_OK;
+	while (!exiting) {
+		wait_interval(skel, &o, o.interval ? o.interval : 1e9, stops0);
+		if (!o.interval)
+			break;
+		if (vt_print(skel, &o, slots, !o.compare))
+			err = EXIT_FAIL;
+		if (o.count > 0 && ++n >= o.count)
+			break;
+	}
+	if (!o.interval && vt_print(skel, &o, slots, false))
+		err = EXIT_FAIL;
+	if (o.compare && vt_compare(skel, &o))
+		err = EXIT_FAIL;
+
+out_destroy:
+	velox_trace__destroy(skel);
+	return err;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-trace: what it prints.  Histograms use velox-ctl's printer (the
+ * same text as "velox-ctl hist"), so the two tools read alike.
+ */
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vt.h"
+
+static const char *const reason_names[VELOX_FLUSH_REASONS] = {
+	[VELOX_FLUSH_FULL] = "full",
+	[VELOX_FLUSH_TIMEOUT] = "timeout",
+	[VELOX_FLUSH_DRAIN] = "drain",
+};
+
+static void print_flushes(const struct vt_flush f[VELOX_FLUSH_REASONS],
+			  __u64 drops)
+{
+	char b[32];
+	int r;
+
+	printf("flushes:");
+	for (r = 0; r < VELOX_FLUSH_REASONS; r++) {
+		printf("  %s %llu", reason_names[r],
+		       (unsigned long long)f[r].bundles);
+		if (f[r].bundles)
+			printf(" (%.1f txns, waited %s)",
+			       (double)f[r].txns / f[r].bundles,
+			       fmt_ns(b, sizeof(b), f[r].wait_ns / f[r].bundles));
+	}
+	printf("\ndropped: %llu\n", (unsigned long long)drops);
+}
+
+/* Has lane slot @slot seen anything?  (-L prints only those.) */
+static bool slot_used(const struct vt_flush f[VELOX_FLUSH_REASONS],
+		      __u64 drops)
+{
+	int r;
+
+	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
+		if (f[r].bundles)
+			return true;
+	return drops;
+}
+
+int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
+	     __u32 slots, bool clear)
+{
+	struct vt_flush f[VELOX_FLUSH_REASONS];
+	struct velox_hist h;
+	__u64 drops;
+	__u32 slot;
+	int s;
+
+	if (o->interval) {
+		time_t now = time(NULL);
+		char when[16];
+
+		strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+		printf("\n%s\n", when);
+	}
+	for (slot = 0; slot < slots; slot++) {
+		if (vt_flushes(skel, slot, f) || vt_drops(skel, slot, &drops))
+			return -1;
+		if (o->per_lane) {
+			if (!slot_used(f, drops))
+				continue;
+			printf("\nlane %u\n", slot);
+		}
+		for (s = 0; s < VELOX_STAGES; s++) {
+			if (o->stage != VT_ALL_STAGES && s != o->stage)
+				continue;
+			if (vt_hist(skel, slot, s, &h))
+				return -1;
+			print_hist(stdout, s, &h);
+			putchar('\n');
+		}
+		print_flushes(f, drops);
+	}
+	fflush(stdout);
+	return clear ? vt_clear(skel, slots) : 0;
+}
+
+static const __u32 compare_ppm[] = { 500000, 900000, 990000, 999000, 999900 };
+
+static void compare_row(int stage, const char *source,
+			const struct velox_hist *h)
+{
+	size_t i;
+
+	printf("%-7s %-12s %10llu %10llu", stage_name(stage), source,
+	       (unsigned long long)h->count,
+	       (unsigned long long)(h->count ? h->min : 0));
+	for (i = 0; i < sizeof(compare_ppm) / sizeof(compare_ppm[0]); i++)
+		printf(" %10llu", (unsigned long long)
+		       velox_hist_quantile(h, compare_ppm[i]));
+	printf(" %10llu\n", (unsigned long long)h->max);
+}
+
+/*
+ * velox-trace's numbers beside velox.ko's.  Both count the same sampled
+ * transactions into the same buckets, so attached for a whole run, the
+ * counts are equal and each percentile within a bucket's width (1/64).
+ */
+int vt_compare(const struct velox_trace *skel, const struct vt_opts *o)
+{
+	__u32 slots = o->per_lane ? VELOX_LANES_MAX : 1, slot;
+	struct vt_flush f[VELOX_FLUSH_REASONS], sum[VELOX_FLUSH_REASONS] = { 0 };
+	struct velox_hist h, part;
+	struct velox_stats st;
+	__u64 drops = 0, d;
+	int fd, s, r;
+
+	fd = dev_open();
+	if (fd < 0)
+		return -1;
+	r = stats_snapshot(fd, &st);
+	close(fd);
+	if (r)
+		return -1;
+
+	printf("\nvelox-trace (velox_txn_egress) vs velox.ko (stats area), run %llu, %s; values in ns\n",
+	       (unsigned long long)st.run, state_name(st.state));
+	printf("%-7s %-12s %10s %10s %10s %10s %10s %10s %10s %10s\n",
+	       "stage", "source", "count", "min", "p50", "p90", "p99",
+	       "p99.9", "p99.99", "max");
+	for (s = 0; s < VELOX_STAGES; s++) {
+		velox_hist_init(&h);
+		for (slot = 0; slot < slots; slot++) {
+			if (vt_hist(skel, slot, s, &part))
+				return -1;
+			velox_hist_merge(&h, &part);
+		}
+		compare_row(s, "velox-trace", &h);
+		stats_hist(&st, s, &h);
+		compare_row(s, "velox.ko", &h);
+	}
+
+	for (slot = 0; slot < slots; slot++) {
+		if (vt_flushes(skel, slot, f) || vt_drops(skel, slot, &d))
+			return -1;
+		for (r = 0; r < VELOX_FLUSH_REASONS; r++)
+			sum[r].bundles += f[r].bundles;
+		drops += d;
+	}
+	printf("%-7s %-12s", "flushes", "velox-trace");
+	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
+		printf(" %s %llu", reason_names[r],
+		       (unsigned long long)sum[r].bundles);
+	printf("\n%-7s %-12s", "flushes", "velox.ko");
+	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
+		printf(" %s %llu", reason_names[r],
+		       (unsigned long long)st.total.flushes[r]);
+	printf("\n%-7s %-12s %llu\n", "dropped", "velox-trace",
+	       (unsigned long long)drops);
+	printf("%-7s %-12s %llu\n", "dropped", "velox.ko",
+	       (unsigned long long)st.total.dropped);
+	fflush(stdout);
+	return 0;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * velox-trace's BPF side: raw tracepoint programs on the velox events that
+ * rebuild, in per-CPU maps, the same log-linear histograms velox.ko keeps
+ * (struct velox_hist_data, the same buckets), and count bundle flushes by
+ * reason and drops.
+ *
+ * Raw tracepoints, because velox.ko has no BTF with Debian's headers: the
+ * arguments are read as ctx->args[n] in the order of module/trace.h's
+ * TP_PROTO, which that file keeps stable.
+ */
+#include <linux/bpf.h>
+#include <linux/velox.h>
+#include <bpf/bpf_helpers.h>
+
+#include "velox_trace.h"
+
+/* Set by velox-trace before load: one slot per lane, or all in slot 0. */
+const volatile __u32 per_lane;
+
+/* Key: slot * VELOX_STAGES + stage; max_entries set before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VELOX_STAGES);
+	__type(key, __u32);
+	__type(value, struct velox_hist_data);
+} hists SEC(".maps");
+
+/* Key: slot * VELOX_FLUSH_REASONS + reason. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VELOX_FLUSH_REASONS);
+	__type(key, __u32);
+	__type(value, struct vt_flush);
+} flushes SEC(".maps");
+
+/* Key: slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Key: enum vt_event. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VT_EVENTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} events SEC(".maps");
+
+static __always_inline __u32 slot_of(__u64 lane)
+{
+	return per_lane ? (__u32)lane : 0;
+}
+
+/* Index of the last set bit, 1-based; BPF has no such instruction. */
+static __always_inline __u32 fls64(__u64 x)
+{
+	__u32 r = 1;
+
+	if (!x)
+		return 0;
+	if (x >> 32) {
+		x >>= 32;
+		r += 32;
+	}
+	if (x >> 16) {
+		x >>= 16;
+		r += 16;
+	}
+	if (x >> 8) {
+		x >>= 8;
+		r += 8;
+	}
+	if (x >> 4) {
+		x >>= 4;
+		r += 4;
+	}
+	if (x >> 2) {
+		x >>= 2;
+		r += 2;
+	}
+	if (x >> 1)
+		r += 1;
+	return r;
+}
+
+/* The bucket velox_hist_index() (module/core/hist.h) gives @ns. */
+static __always_inline __u32 bucket_of(__u64 ns)
+{
+	const __u64 limit = 1ULL << VELOX_HIST_LIMIT_SHIFT;
+	const __u64 exact = 2ULL << VELOX_HIST_SUB_BITS;
+	__u64 v = ns < limit ? ns : limit;
+	__u32 shift = fls64(v | (exact - 1)) - (VELOX_HIST_SUB_BITS + 1);
+
+	return (shift << VELOX_HIST_SUB_BITS) + (__u32)(v >> shift);
+}
+
+static __always_inline void record(__u32 slot, __u32 stage, __u64 ns)
+{
+	__u32 key = slot * VELOX_STAGES + stage;
+	struct velox_hist_data *h = bpf_map_lookup_elem(&hists, &key);
+	__u32 b = bucket_of(ns);
+
+	if (!h || b >= VELOX_HIST_BUCKETS)
+		return;
+	h->buckets[b]++;
+	/* Per-CPU and never nested on one CPU: plain updates suffice. */
+	if (!h->count || ns < h->min)
+		h->min = ns;
+	if (ns > h->max)
+		h->max = ns;
+	h->count++;
+	h->sum += ns;
+}
+
+static __always_inline void count_event(__u32 ev)
+{
+	__u64 *n = bpf_map_lookup_elem(&events, &ev);
+
+	if (n)
+		(*n)++;
+}
+
+/* velox_txn_egress(lane, id, match_ns, bundle_ns, egress_ns, e2e_ns) */
+SEC("raw_tp/velox_txn_egress")
+int vt_txn_egress(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 slot = slot_of(ctx->args[0]);
+
+	record(slot, VELOX_STAGE_MATCH, ctx->args[2]);
+	record(slot, VELOX_STAGE_BUNDLE, ctx->args[3]);
+	record(slot, VELOX_STAGE_EGRESS, ctx->args[4]);
+	record(slot, VELOX_STAGE_E2E, ctx->args[5]);
+	return 0;
+}
+
+/* velox_bundle_flush(lane, seq, count, reason, wait_ns) */
+SEC("raw_tp/velox_bundle_flush")
+int vt_bundle_flush(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 key = slot_of(ctx->args[0]) * VELOX_FLUSH_REASONS +
+		    (__u32)ctx->args[3];
+	struct vt_flush *f = bpf_map_lookup_elem(&flushes, &key);
+
+	if (!f)
+		return 0;
+	f->bundles++;
+	f->txns += ctx->args[2];
+	f->wait_ns += ctx->args[4];
+	return 0;
+}
+
+/* velox_drop(lane, first_id, count) */
+SEC("raw_tp/velox_drop")
+int vt_drop(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 key = slot_of(ctx->args[0]);
+	__u64 *n = bpf_map_lookup_elem(&drops, &key);
+
+	if (n)
+		*n += ctx->args[2];
+	return 0;
+}
+
+SEC("raw_tp/velox_engine_start")
+int vt_engine_start(struct bpf_raw_tracepoint_args *ctx)
+{
+	count_event(VT_STARTS);
+	return 0;
+}
+
+SEC("raw_tp/velox_engine_stop")
+int vt_engine_stop(struct bpf_raw_tracepoint_args *ctx)
+{
+	count_event(VT_STOPS);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
