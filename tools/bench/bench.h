@@ -21,10 +21,28 @@ void bench_pin(int cpu);
 /* Keep a value alive without a memory access the loop would not do. */
 #define bench_keep(x) __asm__ __volatile__("" : : "r"(x) : "memory")
 
+/* The median of @n values (sorts @v). */
+double bench_median(double *v, unsigned int n);
+
+/*
+ * Instructions callgrind counts for "velox-bench --callgrind-loop MODE N";
+ * -1 if valgrind is missing or the run failed.  If @extra is not NULL,
+ * it gets the number of the child's line "extra: <number>" (a count the
+ * loop reports about itself), or -1.
+ */
+double bench_callgrind_ir(const char *mode, uint64_t n, double *extra);
+
 void ring_bench(const struct bench_opts *o);
 void hist_bench(const struct bench_opts *o);
 void book_bench(const struct bench_opts *o);
 int lane_bench(const struct bench_opts *o);
 int hist_callgrind_loop(const char *mode, uint64_t n);
+
+/* The experiments of Documentation/optimization-log.rst. */
+int backoff_bench(const struct bench_opts *o);
+int sharing_bench(const struct bench_opts *o);
+int cas_bench(const struct bench_opts *o);
+int sampling_bench(const struct bench_opts *o);
+int sampling_callgrind_loop(unsigned int sample, uint64_t n);
 
 #endif /* VELOX_BENCH_H */

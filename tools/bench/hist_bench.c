@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "hist.h"
@@ -96,45 +95,15 @@ int hist_callgrind_loop(const char *mode, uint64_t n)
 	return 0;
 }
 
-/* Instructions callgrind counts for "velox-bench --callgrind-loop MODE N". */
-static double callgrind_ir(const char *self, const char *mode, uint64_t n)
-{
-	char cmd[512], line[256];
-	double ir = -1;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd),
-		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s --callgrind-loop %s %llu 2>&1",
-		 self, mode, (unsigned long long)n);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		char *c = strstr(line, "Collected :");
-
-		if (c)
-			ir = strtod(c + strlen("Collected :"), NULL);
-	}
-	/* A run that died (say, on an instruction valgrind lacks) counts nothing. */
-	if (pclose(p))
-		return -1;
-	return ir;
-}
-
 static double hist_instructions_per_record(void)
 {
-	char self[256];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	const uint64_t n1 = 100000, n2 = 1100000;
 	double r1, r2, e1, e2;
 
-	if (len <= 0)
-		return -1;
-	self[len] = 0;
-	r1 = callgrind_ir(self, "record", n1);
-	r2 = callgrind_ir(self, "record", n2);
-	e1 = callgrind_ir(self, "empty", n1);
-	e2 = callgrind_ir(self, "empty", n2);
+	r1 = bench_callgrind_ir("record", n1, NULL);
+	r2 = bench_callgrind_ir("record", n2, NULL);
+	e1 = bench_callgrind_ir("empty", n1, NULL);
+	e2 = bench_callgrind_ir("empty", n2, NULL);
 	if (r1 < 0 || r2 < 0 || e1 < 0 || e2 < 0)
 		return -1;
 	return ((r2 - r1) - (e2 - e1)) / (n2 - n1);

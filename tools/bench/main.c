@@ -13,12 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
-#define MAX_RESULTS 256
+#define MAX_RESULTS 512
 
 static struct {
 	char name[96];
@@ -57,6 +59,51 @@ void bench_result(const char *name, double value, const char *unit, bool higher)
 	nresults++;
 	if (!quiet)
 		fprintf(stderr, "  %-44s %12.3f %s\n", name, value, unit);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double bench_median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double bench_callgrind_ir(const char *mode, uint64_t n, double *extra)
+{
+	char self[256], cmd[512], line[256];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	double ir = -1;
+	FILE *p;
+
+	if (extra)
+		*extra = -1;
+	if (len <= 0)
+		return -1;
+	self[len] = 0;
+	snprintf(cmd, sizeof(cmd),
+		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s --callgrind-loop %s %llu 2>&1",
+		 self, mode, (unsigned long long)n);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		char *c = strstr(line, "Collected :");
+
+		if (c)
+			ir = strtod(c + strlen("Collected :"), NULL);
+		if (extra && !strncmp(line, "extra: ", 7))
+			*extra = strtod(line + 7, NULL);
+	}
+	/* A run that died (say, on an instruction valgrind lacks) counts nothing. */
+	if (pclose(p))
+		return -1;
+	return ir;
 }
 
 static const char *baseline_path(const char *name)
@@ -155,19 +202,146 @@ static void print_json(void)
 	printf("]}\n");
 }
 
+/* The groups that return nothing: they find no wrong results to report. */
+static int run_ring(const struct bench_opts *o)
+{
+	ring_bench(o);
+	return 0;
+}
+
+static int run_hist(const struct bench_opts *o)
+{
+	hist_bench(o);
+	return 0;
+}
+
+static int run_book(const struct bench_opts *o)
+{
+	book_bench(o);
+	return 0;
+}
+
+/*
+ * The groups; those not run by default are the experiments of
+ * Documentation/optimization-log.rst, each a minute or so of comparing
+ * alternatives, not numbers of the shipped code.
+ */
+static const struct group {
+	const char *name;
+	int (*run)(const struct bench_opts *o);
+	bool by_default;
+} groups[] = {
+	{ "ring", run_ring, true },
+	{ "hist", run_hist, true },
+	{ "book", run_book, true },
+	{ "lane", lane_bench, true },
+	{ "backoff", backoff_bench, false },
+	{ "sharing", sharing_bench, false },
+	{ "cas", cas_bench, false },
+	{ "sampling", sampling_bench, false },
+};
+
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/*
+ * CPU time the whole machine spent busy, and what this process and its
+ * children (valgrind) spent, in seconds: the difference over a group is
+ * the load of other work that ran alongside it.
+ */
+static double machine_busy_s(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	/* user nice system idle iowait irq softirq steal */
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n != 8)
+		return -1;
+	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+	       sysconf(_SC_CLK_TCK);
+}
+
+static double own_cpu_s(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+	       kids.ru_utime.tv_sec + kids.ru_stime.tv_sec +
+	       (self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+		kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+}
+
+/*
+ * Run group @g; an experiment also reports the other work's load during
+ * it, in CPUs, so a reader can tell a quiet run from a crowded one.
+ */
+static int run_group(const struct group *g, const struct bench_opts *o)
+{
+	double busy = machine_busy_s(), own = own_cpu_s();
+	uint64_t t0 = bench_now_ns();
+	char name[96];
+	int ret;
+
+	ret = g->run(o);
+	if (!g->by_default && busy >= 0) {
+		double other = machine_busy_s() - busy - (own_cpu_s() - own);
+
+		snprintf(name, sizeof(name), "%s/other-load", g->name);
+		bench_result(name, other > 0 ? other / ((bench_now_ns() - t0) / 1e9) : 0,
+			     "cores", false);
+	}
+	return ret;
+}
+
+static const struct group *find_group(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NGROUPS; i++)
+		if (!strcmp(groups[i].name, name))
+			return &groups[i];
+	return NULL;
+}
+
 static void usage(FILE *out)
 {
-	fputs("Usage: velox-bench [OPTIONS] [ring|hist|book|lane]...\n"
+	fputs("Usage: velox-bench [OPTIONS] [GROUP]...\n"
 	      "\n"
-	      "Native benchmarks of module/core: the SPSC ring against DPDK rte_ring\n"
-	      "and Concurrency Kit ck_ring, the histogram (time and callgrind\n"
-	      "instructions per record, quantile error), the order book.  Runs\n"
-	      "every group unless some are named.  Progress goes to stderr.\n"
+	      "Native benchmarks of module/core.  Without a GROUP, runs ring, hist,\n"
+	      "book and lane.  Progress goes to stderr.\n"
+	      "\n"
+	      "Groups:\n"
+	      "  ring      the SPSC ring against DPDK rte_ring and ck_ring\n"
+	      "  hist      histogram: time and callgrind instructions per record,\n"
+	      "            quantile error\n"
+	      "  book      order book, 1 and 2 threads\n"
+	      "  lane      whole lanes on 1 and 2 threads: throughput, paced latency\n"
+	      "Experiments of Documentation/optimization-log.rst (only when named;\n"
+	      "configurations interleaved, each value the median of --repeat runs):\n"
+	      "  backoff   idle policy spin|yield|sleep and spin cap on a paced lane\n"
+	      "            (1M/s, 100k/s, 10k/s): CPU time per second, e2e p50/p99\n"
+	      "  sharing   stage counters per thread vs one shared struct (plain or\n"
+	      "            atomic adds): 2 lanes on 2 threads; counters on the same\n"
+	      "            vs separate cache lines\n"
+	      "  cas       order book on 2 threads, one level vs spread, book spin\n"
+	      "            caps 1..1024: ops/s, CAS retries per op, per-op latency\n"
+	      "  sampling  latency sampled 1 in 1, 16, 64, 1024: unpaced throughput,\n"
+	      "            callgrind instructions per transaction, quantile error\n"
+	      "            against every transaction of the same run\n"
 	      "\n"
 	      "Options:\n"
-	      "  -n, --count N            elements per ring transfer and book\n"
-	      "                           operations per thread (default 10000000)\n"
-	      "  -r, --repeat R           best of R runs (default 3)\n"
+	      "  -n, --count N            elements per ring transfer, book operations\n"
+	      "                           per thread, transactions per unpaced lane\n"
+	      "                           run (default 10000000)\n"
+	      "  -r, --repeat R           best (median for the experiments) of R runs\n"
+	      "                           (default 3)\n"
 	      "      --cpus A,B           the two CPUs of cross-core cases (default 0,1)\n"
 	      "  -j, --json               one JSON object on stdout\n"
 	      "      --save-baseline NAME save this run as out/bench/NAME.tsv\n"
@@ -193,7 +367,8 @@ int main(int argc, char **argv)
 	};
 	struct bench_opts o = { .count = 10000000, .repeat = 3, .cpu_a = 0, .cpu_b = 1 };
 	const char *save = NULL, *base_name = NULL, *loop = NULL;
-	bool json = false, all;
+	const struct group *g;
+	bool json = false;
 	FILE *base = NULL;
 	int c, i, ret = 0;
 
@@ -231,17 +406,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* Internal: the loop callgrind counts (see hist_bench.c). */
-	if (loop)
-		return hist_callgrind_loop(loop, optind < argc ?
-					   strtoull(argv[optind], NULL, 0) : 1000000);
+	/* Internal: the loops callgrind counts (hist_bench.c, sampling_bench.c). */
+	if (loop) {
+		uint64_t n = optind < argc ? strtoull(argv[optind], NULL, 0) :
+					     1000000;
+
+		if (!strncmp(loop, "lane-s", 6))
+			return sampling_callgrind_loop(strtoul(loop + 6, NULL, 0), n);
+		return hist_callgrind_loop(loop, n);
+	}
 	if (!o.count || !o.repeat) {
 		fprintf(stderr, "velox-bench: --count and --repeat must be positive\n");
 		return 2;
 	}
 	for (i = optind; i < argc; i++) {
-		if (strcmp(argv[i], "ring") && strcmp(argv[i], "hist") &&
-		    strcmp(argv[i], "book") && strcmp(argv[i], "lane")) {
+		if (!find_group(argv[i])) {
 			fprintf(stderr, "velox-bench: unknown group '%s'\n", argv[i]);
 			return 2;
 		}
@@ -255,26 +434,21 @@ int main(int argc, char **argv)
 		}
 	}
 	quiet = json;
-	all = optind == argc;
-	for (i = all ? 0 : optind; all ? i < 4 : i < argc; i++) {
-		const char *g = all ? (const char *[]){ "ring", "hist", "book",
-							"lane" }[i] : argv[i];
-
-		if (!strcmp(g, "ring"))
-			ring_bench(&o);
-		else if (!strcmp(g, "hist"))
-			hist_bench(&o);
-		else if (!strcmp(g, "book"))
-			book_bench(&o);
-		else if (lane_bench(&o))
-			ret = 1;
+	if (optind == argc) {
+		for (g = groups; g < groups + NGROUPS; g++)
+			if (g->by_default && run_group(g, &o))
+				ret = 1;
+	} else {
+		for (i = optind; i < argc; i++)
+			if (run_group(find_group(argv[i]), &o))
+				ret = 1;
 	}
 	if (json)
 		print_json();
 	else
 		print_table(base);
-	if (save)
-		ret = save_baseline(save);
+	if (save && save_baseline(save))
+		ret = 1;
 	if (base)
 		fclose(base);
 	return ret;

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lane rig: book, lanes and threads for the cases that run whole
+ * lanes.  See rig.h.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <linux/velox.h>
+
+#include "bench.h"
+#include "rig.h"
+
+/*
+ * An idle thread under the sleep policy sleeps as the module's
+ * usleep_range(20, 50) does: 20 µs asked for, up to 30 µs more allowed
+ * (the timer slack), so the timer can be merged with others.
+ */
+#define RIG_SLEEP_NS		20000
+#define RIG_SLEEP_SLACK_NS	30000
+
+void *rig_alloc(size_t size)
+{
+	return aligned_alloc(64, (size + 63) & ~(size_t)63);
+}
+
+static u64 rig_clock(void)
+{
+	return bench_now_ns();
+}
+
+struct velox_lane_params rig_params(u64 period_fp, u32 sample)
+{
+	return (struct velox_lane_params){
+		.full = VELOX_FULL_BLOCK,
+		.bundle = VELOX_BUNDLE_MAX,
+		.flush_ns = 100000,
+		.period_fp = period_fp,
+		.sample = sample,
+		.seed = 1,
+	};
+}
+
+int rig_init(struct rig *r, const struct rig_conf *c)
+{
+	size_t rb = RIG_RING * sizeof(struct velox_txn);
+	size_t bqb = velox_lane_bq_capacity(RIG_RING) *
+		     sizeof(struct velox_bundle);
+	struct velox_lane_params lp = c->lane;
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	r->nlanes = c->lanes;
+	r->nbooks = c->book_per_lane ? c->lanes : 1;
+	r->stop_after = c->stop_after;
+	for (i = 0; i < r->nbooks; i++) {
+		r->levels[i] = calloc(RIG_LEVELS, sizeof(*r->levels[i]));
+		if (!r->levels[i])
+			goto out_free_rig;
+		velox_book_init(&r->books[i], r->levels[i], RIG_LEVELS,
+				RIG_BASE, c->book_cap);
+	}
+	lp.start_ns = bench_now_ns();
+	for (i = 0; i < r->nlanes; i++) {
+		r->lanes[i] = rig_alloc(sizeof(*r->lanes[i]));
+		r->slots[i] = rig_alloc(2 * rb + bqb);
+		if (!r->lanes[i] || !r->slots[i])
+			goto out_free_rig;
+		lp.id = i;
+		velox_lane_init(r->lanes[i], &lp,
+				&r->books[c->book_per_lane ? i : 0],
+				c->clock ? c->clock : rig_clock,
+				r->slots[i], r->slots[i] + rb, RIG_RING,
+				r->slots[i] + 2 * rb);
+	}
+	return 0;
+
+out_free_rig:
+	rig_free(r);
+	return -1;
+}
+
+void rig_free(struct rig *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < RIG_LANES_MAX; i++) {
+		free(r->lanes[i]);
+		free(r->slots[i]);
+		free(r->levels[i]);
+	}
+}
+
+/*
+ * velox_book_conserved() checks one book; the invariant is a sum, so for
+ * several books take what the others hold off the submitted side.
+ */
+bool rig_conserved(struct rig *r, const struct velox_book_stats *sum)
+{
+	struct velox_book_stats st = *sum;
+	unsigned int i;
+
+	for (i = 1; i < r->nbooks; i++)
+		st.submitted_qty -= velox_book_resting(&r->books[i]);
+	return velox_book_conserved(&r->books[0], &st);
+}
+
+void rig_thread_init(struct rig_thread *t, struct rig *r, unsigned int lane,
+		     unsigned int stages, struct velox_sink *sink, int cpu)
+{
+	memset(t, 0, sizeof(*t));
+	t->rig = r;
+	t->lane = r->lanes[lane];
+	t->stages = stages;
+	t->sink = sink;
+	t->cpu = cpu;
+	t->spin_cap = 1;
+	t->policy = VELOX_BACKOFF_SPIN;
+}
+
+/* What velox_worker_idle() does in the module, with userspace calls. */
+static void rig_idle(struct rig_thread *t)
+{
+	static const struct timespec nap = { 0, RIG_SLEEP_NS };
+
+	switch (velox_backoff_wait(&t->bo)) {
+	case VELOX_BACKOFF_SPUN:
+		break;
+	case VELOX_BACKOFF_DO_YIELD:
+		t->sink->tally.idle_yields++;
+		sched_yield();
+		break;
+	case VELOX_BACKOFF_DO_SLEEP:
+		t->sink->tally.idle_sleeps++;
+		nanosleep(&nap, NULL);
+		break;
+	}
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* What velox_worker_fn() does, until the thread's stages are done. */
+static void rig_loop(struct rig_thread *t)
+{
+	bool ingress = t->stages & VELOX_LANE_INGRESS;
+	u32 work;
+
+	while (!velox_lane_done(t->lane, t->stages)) {
+		work = t->step ? t->step(t) :
+				 velox_lane_run(t->lane, t->stages, t->sink);
+		if (work)
+			velox_backoff_reset(&t->bo);
+		else
+			rig_idle(t);
+		/* in.generated is written by this thread: a plain read. */
+		if (ingress && t->lane->in.generated >= t->rig->stop_after)
+			velox_lane_stop(t->lane);
+	}
+}
+
+static void *rig_thread_fn(void *arg)
+{
+	struct rig_thread *t = arg;
+	uint64_t cpu0;
+
+	bench_pin(t->cpu);
+	prctl(PR_SET_TIMERSLACK, RIG_SLEEP_SLACK_NS);
+	velox_backoff_init(&t->bo, t->spin_cap, t->policy);
+	__atomic_fetch_add(&t->rig->ready, 1, __ATOMIC_RELEASE);
+	while (!t->rig->go)
+		;
+	cpu0 = thread_cpu_ns();
+	rig_loop(t);
+	t->cpu_ns = thread_cpu_ns() - cpu0;
+	return NULL;
+}
+
+void rig_run_here(struct rig *r, struct rig_thread *t)
+{
+	velox_backoff_init(&t->bo, t->spin_cap, t->policy);
+	r->lanes[0]->in.next_ns = bench_now_ns();
+	rig_loop(t);
+}
+
+double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
+{
+	uint64_t t0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
+	/* All start together, or the first would run alone for a while. */
+	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < (int)n)
+		;
+	/* Restart the pacing clock now that the threads exist. */
+	for (i = 0; i < r->nlanes; i++)
+		r->lanes[i]->in.next_ns = bench_now_ns();
+	t0 = bench_now_ns();
+	r->go = 1;
+	for (i = 0; i < n; i++)
+		pthread_join(th[i].tid, NULL);
+	return (bench_now_ns() - t0) / 1e9;
+}
+
+bool rig_check(struct rig *r, const struct velox_sink *sum)
+{
+	uint64_t gen = 0, del = 0, drop = 0;
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < r->nlanes; i++) {
+		const struct velox_lane *l = r->lanes[i];
+
+		ok &= l->in.generated >= r->stop_after &&
+		      l->in.generated == l->out.delivered;
+		gen += l->in.generated;
+		del += l->out.delivered;
+		drop += l->in.dropped;
+	}
+	ok &= !drop;
+	if (sum)
+		ok &= sum->tally.generated == gen &&
+		      sum->tally.delivered == del && !sum->tally.seq_errors &&
+		      rig_conserved(r, &sum->tally.book);
+	if (!ok)
+		fprintf(stderr, "velox-bench: lane: generated %llu, delivered %llu, dropped %llu, order errors %llu\n",
+			(unsigned long long)gen, (unsigned long long)del,
+			(unsigned long long)drop,
+			sum ? (unsigned long long)sum->tally.seq_errors : 0ull);
+	return ok;
+}
+
+void rig_sum(struct velox_sink *sum, struct velox_sink *const *sinks,
+	     unsigned int n)
+{
+	unsigned int i, s;
+
+	velox_sink_init(sum);
+	for (i = 0; i < n; i++) {
+		velox_tally_add(&sum->tally, &sinks[i]->tally);
+		for (s = 0; s < VELOX_STAGES; s++)
+			velox_hist_merge(&sum->hist[s], &sinks[i]->hist[s]);
+	}
+}
