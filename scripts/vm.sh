@@ -5,7 +5,9 @@
 # holding velox.ko, velox-ctl and the selftests, run CMD as root in the
 # guest, print its output and exit with its status.  In the guest,
 # "insmod /velox.ko" loads the module, debugfs is mounted and each --add
-# file is in /extra/.
+# file is in /extra/.  With --share-host the host's whole tree is mounted
+# read-only at /host over virtio-9p, so "chroot /host perf ..." runs the
+# host's programs in the guest (as virtme does).
 #
 # The guest's kernel log is checked afterwards (scripts/kernel-log-check.sh):
 # a kernel problem makes vm.sh fail even when CMD succeeded.
@@ -14,7 +16,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: scripts/vm.sh [--kernel 6.1|6.12] [--add FILE]... [--timeout S]
-                     [--log FILE] [--no-check] -- CMD...
+                     [--log FILE] [--no-check] [--share-host] -- CMD...
 
   --kernel S   Debian kernel series to boot (default 6.1); velox.ko is
                built against its headers
@@ -22,6 +24,11 @@ usage: scripts/vm.sh [--kernel 6.1|6.12] [--add FILE]... [--timeout S]
   --timeout S  kill the VM after S seconds (default 120)
   --log FILE   keep the guest's whole console log, dmesg included, in FILE
   --no-check   do not fail on kernel problems in the guest's log
+  --share-host mount the host's / read-only at /host in the guest
+               (virtio-9p; the 9p and virtio modules come from the
+               kernel image's /lib/modules), with proc, sys, dev,
+               debugfs and a writable tmpfs /tmp mounted inside it:
+               "chroot /host perf record ..." runs the host's perf
 
 Exit status: CMD's; 1 if the guest kernel reported a problem; 124 if the
 guest did not finish in time.
@@ -33,6 +40,7 @@ series=6.1
 timeout=120
 log=
 check=1
+share=0
 adds=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
 	--no-check) check=0; shift ;;
+	--share-host) share=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; break ;;
 	*) usage >&2; exit 2 ;;
@@ -56,6 +65,40 @@ vmlinuz=${VELOX_CACHE:-/var/cache/velox}/kernels/$kver/boot/vmlinuz-$kver
 if [ ! -f "$vmlinuz" ]; then
 	echo "vm.sh: $vmlinuz missing (run scripts/deps.sh)" >&2
 	exit 1
+fi
+
+# mod_with_deps MODDIR NAME: the files of module NAME and of the modules
+# it depends on, dependencies first, each once; none for a built-in one.
+# (The image is unpacked, not installed: it has no modules.dep.)
+mod_seen=
+mod_with_deps() {
+	local moddir=$1 name=$2 file dep
+	case " $mod_seen " in *" $name "*) return 0 ;; esac
+	mod_seen="$mod_seen $name"
+	file=$(find "$moddir/kernel" \( -name "$name.ko" -o -name "$name.ko.xz" \
+		-o -name "$name.ko.zst" \) -print | head -n 1)
+	if [ -z "$file" ]; then
+		grep -q "/$name\.ko\$" "$moddir/modules.builtin" && return 0
+		echo "vm.sh: module $name: not in $moddir, not built in" >&2
+		return 1
+	fi
+	for dep in $(modinfo -F depends "$file" | tr , ' '); do
+		mod_with_deps "$moddir" "$dep" || return 1
+	done
+	echo "$file"
+}
+
+shares=() qshare=()
+if [ $share = 1 ]; then
+	moddir=${vmlinuz%/boot/*}/lib/modules/$kver
+	mods=$(for m in virtio_pci 9pnet_virtio 9p; do
+		mod_with_deps "$moddir" "$m" || exit 1
+	done)
+	for m in $mods; do
+		shares+=(--mod "$m")
+	done
+	shares+=(--share-host /host)
+	qshare=(-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
 fi
 
 tmp=$(mktemp -d)
@@ -75,7 +118,8 @@ bins=(--bin "$top/tools/velox-ctl/velox-ctl")
 [ -x "$top/tools/velox-trace/velox-trace" ] &&
 	bins+=(--bin "$top/tools/velox-trace/velox-trace")
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
-	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"}
+	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"} \
+	${shares[@]+"${shares[@]}"}
 
 # Two serial ports: the kernel's console (and the exit status, taint and
 # dmesg that /init prints there) on ttyS0, CMD's output alone on ttyS1.
@@ -85,6 +129,7 @@ timeout --kill-after=5 "$timeout" \
 	-display none -bios qboot.rom \
 	-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1" \
+	${qshare[@]+"${qshare[@]}"} \
 	-serial "file:$tmp/console.log" -serial "file:$tmp/out.log" \
 	</dev/null >"$tmp/qemu.log" 2>&1 || rc=$?
 
