@@ -111,3 +111,19 @@ kver61=$(apt-cache depends linux-headers-amd64 |
 kver612=${hdr612#linux-headers-}
 unpack_image "$kver61" "linux-image-$kver61-unsigned"
 unpack_image "$kver612" "linux-image-$kver612-unsigned"
+
+# Profiling: scripts/profile.sh renders perf samples into d3-flame-graph's
+# HTML template, filled the way perf's own flamegraph.py does ("perf script
+# report flamegraph --template").  Debian does not package d3-flame-graph:
+# it comes from npm, at the version whose template perf 6.1's script fills
+# (the /** @flamegraph_json **/ placeholder), into the cache.  Debian's npm
+# only if the machine has no npm of its own.
+D3FG_VERSION=4.1.3
+d3fg=$CACHE/npm/node_modules/d3-flame-graph
+if ! grep -qs "\"version\": \"$D3FG_VERSION\"" "$d3fg/package.json" ||
+   [ ! -f "$d3fg/dist/templates/d3-flamegraph-base.html" ]; then
+	command -v npm >/dev/null || install_missing npm
+	mkdir -p "$CACHE/npm"
+	npm install --prefix "$CACHE/npm" --no-audit --no-fund \
+		--loglevel=error "d3-flame-graph@$D3FG_VERSION" >/dev/null
+fi
