@@ -35,12 +35,13 @@ export DEBIAN_FRONTEND=noninteractive
 # the VM (qemu, busybox, cpio, kmod), BPF (clang, llvm, libbpf, bpftool),
 # sanitizers and libFuzzer (clang's runtime), the peers tools/bench measures
 # against (DPDK's rte_ring, Concurrency Kit's ck_ring), valgrind, and for
-# profiling perf (run in the guest from the shared host tree) and gnuplot.
+# profiling perf and bpftrace (run in the guest from the shared host tree)
+# and gnuplot.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
 	sparse clang llvm libclang-rt-14-dev libbpf-dev bpftool
-	libdpdk-dev libck-dev valgrind pkg-config linux-perf gnuplot-nox
+	libdpdk-dev libck-dev valgrind pkg-config linux-perf bpftrace gnuplot-nox
 	linux-headers-amd64 linux-source-6.1
 )
 
