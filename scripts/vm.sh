@@ -115,8 +115,7 @@ for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test,json_valid}; do
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
 bins=(--bin "$top/tools/velox-ctl/velox-ctl")
-[ -x "$top/tools/velox-trace/velox-trace" ] &&
-	bins+=(--bin "$top/tools/velox-trace/velox-trace")
+bins+=(--bin "$top/tools/velox-trace/velox-trace")
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
 	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"} \
 	${shares[@]+"${shares[@]}"}
