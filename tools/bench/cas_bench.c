@@ -12,10 +12,16 @@
  *   cas/<spread>/<threads>/cap<n>             Mops/s of all threads
  *   cas/<spread>/<threads>/cap<n>/retries     CAS retries per operation
  *   cas/<spread>/<threads>/cap<n>/max-retries most retries of one op
+ *   cas/<spread>/<threads>/cap<n>/max-retries/spin
+ *                                             the cpu_relax() time those
+ *                                             retries spun: computed from
+ *                                             the count (1, 2, 4 ... cap
+ *                                             each) and cas/pause
  *   cas/<spread>/<threads>/cap<n>/p50 .. max  latency of one op, timed
  *                                             with rdtscp on 1 op in 64
  *                                             (p50, p99, p99.9, max)
  *   cas/timer-floor/p50                       what timing an empty op reads
+ *   cas/pause                                 one cpu_relax(), measured
  *
  * Each repeat runs every configuration once, in turn; each value is the
  * median of the repeats.
@@ -24,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <x86intrin.h>
+#include <asm/processor.h>
 #include <linux/velox.h>
 
 #include "bench.h"
@@ -37,7 +44,7 @@
 #define CAS_SAMPLE	64	/* time 1 op in this many */
 #define CAS_RUNS_MAX	32
 #define CAS_CONFIGS	10
-#define CAS_VALUES	7
+#define CAS_VALUES	8
 
 static const struct {
 	unsigned int spread;
@@ -48,7 +55,7 @@ static const struct {
 	{ 64, 1, 64 }, { 64, 2, 1 }, { 64, 2, 8 }, { 64, 2, 64 }, { 64, 2, 1024 },
 };
 
-enum { V_MOPS, V_RETRIES, V_MAX, V_P50, V_P99, V_P999, V_SLOWEST };
+enum { V_MOPS, V_RETRIES, V_MAX, V_MAX_SPIN, V_P50, V_P99, V_P999, V_SLOWEST };
 
 static const struct {
 	const char *suffix;
@@ -58,6 +65,7 @@ static const struct {
 	[V_MOPS] = { "", "Mops/s", true },
 	[V_RETRIES] = { "/retries", "retries/op", false },
 	[V_MAX] = { "/max-retries", "retries", false },
+	[V_MAX_SPIN] = { "/max-retries/spin", "ns", false },
 	[V_P50] = { "/p50", "ns", false },
 	[V_P99] = { "/p99", "ns", false },
 	[V_P999] = { "/p99.9", "ns", false },
@@ -141,9 +149,34 @@ static double tsc_per_ns(void)
 	return (double)(tsc() - c0) / (t1 - t0);
 }
 
+/* ns of one cpu_relax(): the unit of every backoff spin. */
+static double pause_ns(void)
+{
+	const int n = 1000000;
+	uint64_t t0 = bench_now_ns();
+	int i;
+
+	for (i = 0; i < n; i++)
+		cpu_relax();
+	return (double)(bench_now_ns() - t0) / n;
+}
+
+/* cpu_relax() calls of an op that lost @retries times (backoff.h). */
+static double spun(uint64_t retries, u32 cap)
+{
+	double sum = 0;
+	u32 spin = 1;
+
+	while (retries--) {
+		sum += spin;
+		spin = spin * 2 < cap ? spin * 2 : cap;
+	}
+	return sum;
+}
+
 /* One run of configuration @c: its values into @v. */
 static void cas_once(const struct bench_opts *o, unsigned int c,
-		     double ghz, double *v)
+		     double ghz, double relax, double *v)
 {
 	static u64 levels[NLEVELS];
 	struct velox_book *book = aligned_alloc(64, sizeof(*book));
@@ -191,6 +224,7 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 	v[V_MOPS] = n * o->count / secs / 1e6;
 	v[V_RETRIES] = (double)sum.cas_retries / sum.orders;
 	v[V_MAX] = maxr;
+	v[V_MAX_SPIN] = spun(maxr, configs[c].cap) * relax;
 	v[V_P50] = velox_hist_quantile(h, 500000) / ghz;
 	v[V_P99] = velox_hist_quantile(h, 990000) / ghz;
 	v[V_P999] = velox_hist_quantile(h, 999000) / ghz;
@@ -221,13 +255,13 @@ int cas_bench(const struct bench_opts *o)
 {
 	static double v[CAS_CONFIGS][CAS_VALUES][CAS_RUNS_MAX];
 	unsigned int runs = o->repeat < CAS_RUNS_MAX ? o->repeat : CAS_RUNS_MAX;
-	double ghz = tsc_per_ns(), one[CAS_VALUES];
+	double ghz = tsc_per_ns(), relax = pause_ns(), one[CAS_VALUES];
 	unsigned int k, c, x;
 	char name[96];
 
 	for (k = 0; k < runs; k++) {
 		for (c = 0; c < CAS_CONFIGS; c++) {
-			cas_once(o, c, ghz, one);
+			cas_once(o, c, ghz, relax, one);
 			for (x = 0; x < CAS_VALUES; x++)
 				v[c][x][k] = one[x];
 		}
@@ -243,5 +277,6 @@ int cas_bench(const struct bench_opts *o)
 		}
 	}
 	bench_result("cas/timer-floor/p50", timer_floor(ghz), "ns", false);
+	bench_result("cas/pause", relax, "ns", false);
 	return 0;
 }
