@@ -91,6 +91,8 @@ static u32 level_take(struct velox_book *book, u32 i, bool ask, u32 want,
 			break;
 		st->cas_retries++;
 		velox_backoff_wait(bo);
+		/* The word the failed exchange returned is stale by now. */
+		w = READ_ONCE(book->levels[i]);
 	}
 	st->fills++;
 	st->filled_qty += got;
@@ -208,6 +210,8 @@ static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 		}
 		st->cas_retries++;
 		velox_backoff_wait(bo);
+		/* The word the failed exchange returned is stale by now. */
+		w = READ_ONCE(book->levels[i]);
 	}
 }
 
@@ -225,6 +229,8 @@ static void level_cancel(struct velox_book *book, u32 i, bool ask, u32 qty,
 			break;
 		st->cas_retries++;
 		velox_backoff_wait(bo);
+		/* The word the failed exchange returned is stale by now. */
+		w = READ_ONCE(book->levels[i]);
 	}
 	st->cancelled_qty += got;
 }
