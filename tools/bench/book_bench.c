@@ -13,9 +13,9 @@
 #include "orderbook.h"
 #include "txn.h"
 
-#define NLEVELS 1024
-#define BASE 100000
-#define NORDERS 4096		/* a power of two: the loops mask, not divide */
+#define NLEVELS BENCH_BOOK_LEVELS
+#define BASE BENCH_BOOK_BASE
+#define NORDERS BENCH_ORDERS
 
 struct worker {
 	struct velox_book *book;
@@ -26,21 +26,25 @@ struct worker {
 	volatile int *go;
 } __attribute__((aligned(64)));
 
-/* Orders around the middle of the band: mostly limits, some markets and
- * cancels.  Precomputed so the timed loop only applies them. */
-static struct velox_txn *make_orders(uint64_t seed, unsigned int spread)
+/*
+ * BENCH_ORDERS orders around the middle of the band (BENCH_BOOK_LEVELS
+ * levels from BENCH_BOOK_BASE): mostly limits, 1/16 markets, 1/16
+ * cancels.  Precomputed so the timed loops only apply them.
+ */
+struct velox_txn *bench_make_orders(uint64_t seed, unsigned int spread)
 {
-	struct velox_txn *o = calloc(NORDERS, sizeof(*o));
+	struct velox_txn *o = calloc(BENCH_ORDERS, sizeof(*o));
 	unsigned int i;
 
-	for (i = 0; i < NORDERS; i++) {
+	for (i = 0; o && i < BENCH_ORDERS; i++) {
 		seed ^= seed << 13;
 		seed ^= seed >> 7;
 		seed ^= seed << 17;
 		o[i].kind = seed % 16 == 0 ? VELOX_KIND_MARKET :
 			    seed % 16 == 1 ? VELOX_KIND_CANCEL : VELOX_KIND_LIMIT;
 		o[i].side = (seed >> 8) & 1;
-		o[i].price = BASE + NLEVELS / 2 - spread / 2 + (seed >> 16) % spread;
+		o[i].price = BENCH_BOOK_BASE + BENCH_BOOK_LEVELS / 2 -
+			     spread / 2 + (seed >> 16) % spread;
 		o[i].qty = 1 + (seed >> 32) % 100;
 		o[i].id = i;
 	}
@@ -77,7 +81,7 @@ static double run(int nthreads, unsigned int spread, uint64_t ops,
 	velox_book_init(book, levels, NLEVELS, BASE, 64);
 	for (i = 0; i < nthreads; i++) {
 		w[i] = (struct worker){ .book = book, .ops = ops, .go = &go,
-					.orders = make_orders(1 + i, spread),
+					.orders = bench_make_orders(1 + i, spread),
 					.cpu = i ? o->cpu_b : o->cpu_a };
 		pthread_create(&t[i], NULL, work, &w[i]);
 	}

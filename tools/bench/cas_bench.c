@@ -38,9 +38,9 @@
 #include "orderbook.h"
 #include "txn.h"
 
-#define NLEVELS		1024
-#define BASE		100000
-#define NORDERS		4096	/* a power of two: the loops mask, not divide */
+#define NLEVELS		BENCH_BOOK_LEVELS
+#define BASE		BENCH_BOOK_BASE
+#define NORDERS		BENCH_ORDERS
 #define CAS_SAMPLE	64	/* time 1 op in this many */
 #define CAS_RUNS_MAX	32
 #define CAS_CONFIGS	10
@@ -84,26 +84,6 @@ struct worker {
 	volatile int *go;
 	pthread_t tid;
 } __attribute__((aligned(64)));
-
-/* As book_bench.c: limits around the middle, some markets and cancels. */
-static struct velox_txn *make_orders(uint64_t seed, unsigned int spread)
-{
-	struct velox_txn *o = calloc(NORDERS, sizeof(*o));
-	unsigned int i;
-
-	for (i = 0; i < NORDERS; i++) {
-		seed ^= seed << 13;
-		seed ^= seed >> 7;
-		seed ^= seed << 17;
-		o[i].kind = seed % 16 == 0 ? VELOX_KIND_MARKET :
-			    seed % 16 == 1 ? VELOX_KIND_CANCEL : VELOX_KIND_LIMIT;
-		o[i].side = (seed >> 8) & 1;
-		o[i].price = BASE + NLEVELS / 2 - spread / 2 + (seed >> 16) % spread;
-		o[i].qty = 1 + (seed >> 32) % 100;
-		o[i].id = i;
-	}
-	return o;
-}
 
 /* rdtscp waits for what came before it: the op is inside the pair. */
 static inline uint64_t tsc(void)
@@ -195,7 +175,7 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 		w[i] = (struct worker){
 			.book = book, .ops = o->count,
 			.ready = &ready, .go = &go,
-			.orders = make_orders(1 + i, configs[c].spread),
+			.orders = bench_make_orders(1 + i, configs[c].spread),
 			.cycles = malloc(sizeof(*w[i].cycles)),
 			.cpu = i ? o->cpu_b : o->cpu_a,
 		};

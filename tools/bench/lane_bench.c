@@ -34,21 +34,16 @@ static double lane_once(const struct bench_opts *o, unsigned int threads,
 	};
 	struct velox_sink *sinks[2] = { 0 };
 	struct rig_thread th[2];
-	unsigned int i, stages;
+	unsigned int i;
 	struct rig r;
 	double secs;
 	bool ok;
 
 	if (rig_init(&r, &rc))
 		return -1;
-	for (i = 0; i < threads; i++) {
-		sinks[i] = rig_alloc(sizeof(*sinks[i]));
-		velox_sink_init(sinks[i]);
-		stages = threads == 1 ? VELOX_LANE_ALL :
-			 i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
-			     VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
-		rig_thread_init(&th[i], &r, 0, stages, sinks[i],
-				i ? o->cpu_b : o->cpu_a);
+	if (rig_split_lane(&r, th, sinks, threads, o->cpu_a, o->cpu_b)) {
+		rig_free(&r);
+		return -1;
 	}
 	secs = rig_run(&r, th, threads);
 	rig_sum(sum, sinks, threads);

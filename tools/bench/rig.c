@@ -192,6 +192,29 @@ void rig_run_here(struct rig *r, struct rig_thread *t)
 	rig_loop(t);
 }
 
+int rig_split_lane(struct rig *r, struct rig_thread *th,
+		   struct velox_sink **sinks, unsigned int threads,
+		   int cpu_a, int cpu_b)
+{
+	unsigned int i, stages;
+
+	for (i = 0; i < threads; i++) {
+		sinks[i] = rig_alloc(sizeof(*sinks[i]));
+		if (!sinks[i]) {
+			while (i--)
+				free(sinks[i]);
+			return -1;
+		}
+		velox_sink_init(sinks[i]);
+		stages = threads == 1 ? VELOX_LANE_ALL :
+			 i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
+			     VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
+		rig_thread_init(&th[i], r, 0, stages, sinks[i],
+				i ? cpu_b : cpu_a);
+	}
+	return 0;
+}
+
 double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 {
 	uint64_t t0;

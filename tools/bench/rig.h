@@ -82,6 +82,16 @@ void rig_free(struct rig *r);
 void rig_thread_init(struct rig_thread *t, struct rig *r, unsigned int lane,
 		     unsigned int stages, struct velox_sink *sink, int cpu);
 
+/*
+ * Lane 0 of @r on @threads threads: 1 runs every stage; 2 run ingress and
+ * matcher on @cpu_a, bundler and output on @cpu_b.  Each thread counts
+ * into a sink of its own, returned in @sinks (free them).  0, or -1 if
+ * out of memory.
+ */
+int rig_split_lane(struct rig *r, struct rig_thread *th,
+		   struct velox_sink **sinks, unsigned int threads,
+		   int cpu_a, int cpu_b);
+
 /* Start @n threads, release them at once, wait: the seconds it took. */
 double rig_run(struct rig *r, struct rig_thread *th, unsigned int n);
 

@@ -68,7 +68,7 @@ static double unpaced_once(const struct bench_opts *o, unsigned int threads,
 	};
 	struct velox_sink *sinks[2], *sum = rig_alloc(sizeof(*sum));
 	struct rig_thread th[2];
-	unsigned int i, stages;
+	unsigned int i;
 	struct rig r;
 	double secs;
 	bool ok;
@@ -77,14 +77,10 @@ static double unpaced_once(const struct bench_opts *o, unsigned int threads,
 		free(sum);
 		return -1;
 	}
-	for (i = 0; i < threads; i++) {
-		sinks[i] = rig_alloc(sizeof(*sinks[i]));
-		velox_sink_init(sinks[i]);
-		stages = threads == 1 ? VELOX_LANE_ALL :
-			 i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
-			     VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
-		rig_thread_init(&th[i], &r, 0, stages, sinks[i],
-				i ? o->cpu_b : o->cpu_a);
+	if (rig_split_lane(&r, th, sinks, threads, o->cpu_a, o->cpu_b)) {
+		free(sum);
+		rig_free(&r);
+		return -1;
 	}
 	secs = rig_run(&r, th, threads);
 	rig_sum(sum, sinks, threads);
