@@ -177,17 +177,19 @@ static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
 static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 		       struct velox_book_stats *st, struct velox_backoff *bo)
 {
-	u64 w = READ_ONCE(book->levels[i]);
+	u64 w = READ_ONCE(book->levels[i]), nw;
 	u32 opp, put;
 
 	while (qty) {
 		opp = min(level_side(w, !ask), qty);
 		if (opp) {
-			if (try_cmpxchg64(&book->levels[i], &w,
-					  level_sub(w, !ask, opp))) {
+			nw = level_sub(w, !ask, opp);
+			if (try_cmpxchg64(&book->levels[i], &w, nw)) {
 				st->fills++;
 				st->filled_qty += opp;
 				qty -= opp;
+				/* Go on from what we wrote, not a failing guess. */
+				w = nw;
 				continue;
 			}
 		} else {
@@ -197,8 +199,9 @@ static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 				st->rejected_qty += qty;
 				return;
 			}
-			if (try_cmpxchg64(&book->levels[i], &w,
-					  level_add(w, ask, put))) {
+			nw = level_add(w, ask, put);
+			if (try_cmpxchg64(&book->levels[i], &w, nw)) {
+				w = nw;
 				st->rested_qty += put;
 				qty -= put;
 				if (ask)
