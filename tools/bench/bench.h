@@ -18,7 +18,6 @@ void bench_result(const char *name, double value, const char *unit, bool higher)
 uint64_t bench_now_ns(void);
 void bench_pin(int cpu);
 
-/* Keep a value alive without a memory access the loop would not do. */
 /* The order books of the book and cas cases, and their orders. */
 #define BENCH_BOOK_LEVELS	1024
 #define BENCH_BOOK_BASE		100000
@@ -27,6 +26,7 @@ void bench_pin(int cpu);
 struct velox_txn;
 struct velox_txn *bench_make_orders(uint64_t seed, unsigned int spread);
 
+/* Keep a value alive without a memory access the loop would not do. */
 #define bench_keep(x) __asm__ __volatile__("" : : "r"(x) : "memory")
 
 /* The median of @n values (sorts @v). */

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	__u32 slots;
 	__u64 stops0;
 	long n = 0;
-	int err;
+	int ncpus, err;
 
 	err = parse_opts(argc, argv, &o);
 	if (err)
@@ -188,7 +188,13 @@ int main(int argc, char **argv)
 	if (!skel)
 		return setup_err("BPF open", -errno);
 
-	slots = o.per_lane ? VELOX_LANES_MAX : 1;
+	/* The module runs at most one lane per CPU: no more slots than that. */
+	slots = 1;
+	if (o.per_lane) {
+		ncpus = libbpf_num_possible_cpus();
+		slots = ncpus > 0 && (__u32)ncpus < VELOX_LANES_MAX ?
+			(__u32)ncpus : VELOX_LANES_MAX;
+	}
 	skel->rodata->per_lane = o.per_lane;
 	bpf_map__set_max_entries(skel->maps.hists, slots * VELOX_STAGES);
 	bpf_map__set_max_entries(skel->maps.flushes,
@@ -224,7 +230,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.interval && vt_print(skel, &o, slots, false))
 		err = EXIT_FAIL;
-	if (o.compare && vt_compare(skel, &o))
+	if (o.compare && vt_compare(skel, slots))
 		err = EXIT_FAIL;
 
 out_destroy:

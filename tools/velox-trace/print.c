@@ -104,9 +104,9 @@ static void compare_row(int stage, const char *source,
  * transactions into the same buckets, so attached for a whole run, the
  * counts are equal and each percentile within a bucket's width (1/64).
  */
-int vt_compare(const struct velox_trace *skel, const struct vt_opts *o)
+int vt_compare(const struct velox_trace *skel, __u32 slots)
 {
-	__u32 slots = o->per_lane ? VELOX_LANES_MAX : 1, slot;
+	__u32 slot;
 	struct vt_flush f[VELOX_FLUSH_REASONS], sum[VELOX_FLUSH_REASONS] = { 0 };
 	struct velox_hist h, part;
 	struct velox_stats st;

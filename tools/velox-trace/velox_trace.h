@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* What velox-trace's BPF programs and its userspace side share. */
-#ifndef VELOX_TRACE_H
-#define VELOX_TRACE_H
+#ifndef VELOX_TRACE_SHARED_H
+#define VELOX_TRACE_SHARED_H
 
 /* Bundles flushed for one reason (and lane, with -L). */
 struct vt_flush {
@@ -17,4 +17,4 @@ enum vt_event {
 	VT_EVENTS
 };
 
-#endif /* VELOX_TRACE_H */
+#endif /* VELOX_TRACE_SHARED_H */

@@ -35,6 +35,6 @@ int vt_clear(const struct velox_trace *skel, __u32 slots);
 /* print.c */
 int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
 	     __u32 slots, bool clear);
-int vt_compare(const struct velox_trace *skel, const struct vt_opts *o);
+int vt_compare(const struct velox_trace *skel, __u32 slots);
 
 #endif /* VELOX_VT_H */
