@@ -56,7 +56,7 @@ OPTIONS
 	-d, --duration S
 		Seconds perf records in the VM (default 4).  The stages
 		are each about 1% of the guest's samples: at the default
-		rate and frequency 3 s give each of them tens of samples.
+		rate and frequency 4 s give each of them tens of samples.
 	-r, --rate R
 		Rate of the pipeline in the VM, as velox-ctl takes it:
 		N, Nk or NM transactions per second (default 200k).

@@ -5,7 +5,8 @@
 # that file (between ".. oneliners-begin" and ".. oneliners-end"), each run
 # in the VM with the host's tools (scripts/vm.sh --share-host) while the
 # pipeline runs.  A line passes if it exits 0 and prints a non-zero count
-# (or, for "perf list", the events).  KTAP, "N passed, N failed".
+# (or, for "perf list", the events); and the guest's kernel must stay clean
+# while they attach and detach.  KTAP, "N passed, N failed".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -31,10 +32,10 @@ n=$(wc -l <"$tmp/lines")
 		printf 'chroot /host sh -c %q 2>&1\n' "$line"
 		printf 'echo "@@EXIT $?"\n'
 	done <"$tmp/lines"
-	echo 'velox-ctl stop >/dev/null'
+	echo 'velox-ctl stop >/dev/null && rmmod velox'
 } >"$tmp/guest.sh"
 
-ktap_plan $((n + 1))
+ktap_plan $((n + 2))
 if [ "$n" -lt 3 ]; then
 	ktap_fail doc_has_oneliners "expected the one-liners block in $doc, found $n lines"
 else
@@ -44,6 +45,13 @@ fi
 "$top/scripts/vm.sh" --share-host --timeout 400 --add "$tmp/guest.sh" \
 	-- sh /extra/guest.sh >"$tmp/out" 2>&1
 vm_rc=$?
+# vm.sh fails on any kernel problem in the guest's log, and on a guest
+# whose start or stop of the pipeline failed.
+if [ $vm_rc = 0 ]; then
+	ktap_ok vm_clean_with_tools_attached
+else
+	ktap_fail vm_clean_with_tools_attached "vm.sh exit $vm_rc: $(grep -v '^@@' "$tmp/out" | tail -n 20)"
+fi
 
 i=0
 while IFS= read -r line; do

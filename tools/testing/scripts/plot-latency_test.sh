@@ -71,18 +71,18 @@ else
 		"$(cat "$tmp/err")"
 fi
 
-# 3. Two inputs, the second a slower copy of the first, with labels: a
-# PNG that differs from the one-input plot of the same size and title,
-# so the second line was drawn.
+# 3. Two inputs, the second a slower copy of the first: a PNG unlike the
+# one whose second input is the first again, with the same labels and
+# size, so the second line was drawn from the second file's data.
 awk '$1 ~ /^[0-9.]+$/ { $1 = sprintf("%12.3f", $1 * 1.5) } 1' \
 	"$fixture" >"$tmp/slow.hgrm"
-run -o "$tmp/a.png" --size 640x400 "$fixture"
+run -o "$tmp/a.png" --size 640x400 -l fast -l slow "$fixture" "$fixture"
 run -o "$tmp/ab.png" --size 640x400 -l fast -l slow "$fixture" "$tmp/slow.hgrm"
 if [ "$rc" = 0 ] && [ "$(png_sig "$tmp/ab.png")" = $sig ] &&
    ! cmp -s "$tmp/a.png" "$tmp/ab.png"; then
 	ktap_ok two_inputs
 else
-	ktap_fail two_inputs "want exit 0 and a PNG unlike the one-input" \
+	ktap_fail two_inputs "want exit 0 and a PNG unlike the same-input" \
 		"plot, got exit $rc:" "$(cat "$tmp/err")"
 fi
 

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # velox-trace against the module: attached for a whole run, its BPF
 # histograms hold exactly the module's sampled transactions (the same
-# counts, percentiles within a bucket's width), its flush and drop counts
-# equal the module's; and it fails in one line without the module or root.
+# counts and percentiles), its flush and drop counts equal the module's;
+# and it fails in one line without the module or root.
 . "$(dirname "$0")/ktap.sh"
 
 KO=${VELOX_KO:-/velox.ko}
@@ -81,8 +81,8 @@ rc=$?
 	echo "$out" | grep -q '^velox-trace: .*permission denied (needs root'
 check non_root_refused_in_one_line $? "exit $rc, output '$out'"
 
-# 4, 5: one traced run, sampling 1 in 4, drops likely at this rate.
-traced_run $T/one -s all -- --duration 2 --rate 100k --sample 4 --ring 64
+# 4, 5: one traced run, sampling 1 in 4, with a ring small enough to drop.
+traced_run $T/one -s all -- --duration 2 --rate 100k --sample 4 --ring 16
 rc=$?
 rows=$(compare_rows $T/one)
 why=$(echo "$rows" | awk -v rc=$rc '
@@ -103,25 +103,24 @@ d1=$(grep '^dropped velox-trace' $T/one | awk '{ print $3 }')
 d2=$(grep '^dropped velox.ko' $T/one | awk '{ print $3 }')
 [ -z "$why" ] || ktap_diag "$why"
 [ -z "$why" ] && [ -n "$f1" ] && [ "$f1" = "$f2" ] && [ -n "$d1" ] &&
-	[ "$d1" = "$d2" ]
+	[ "$d1" = "$d2" ] && [ "$d2" -gt 0 ]
 check counts_equal_the_modules_exactly $? \
 	"flushes '$f1' vs '$f2', drops '$d1' vs '$d2'; $(cat $T/one)"
 
-# Each percentile, min and max within the width of the bucket holding the
-# larger value (1/64 of it; exact below 128 ns).
+# Min, percentiles and max.  Agreeing within a bucket's width is all two
+# histograms of one geometry can promise in general; these two hold the
+# same values in the same buckets, so anything but equality is a bug (a
+# bucket index off by one moves a percentile by exactly one width).
 why=$(echo "$rows" | awk '
 	$2 == "velox-trace" { for (i = 4; i <= 10; i++) t[$1, i] = $i }
 	$2 == "velox.ko" { for (i = 4; i <= 10; i++) m[$1, i] = $i; st[$1] = 1 }
 	END {
-		for (s in st) for (i = 4; i <= 10; i++) {
-			a = t[s, i]; b = m[s, i]; hi = a > b ? a : b
-			d = a > b ? a - b : b - a
-			if (a == "" || d > (hi >= 128 ? hi / 64 : 0))
-				print s " column " i ": " a " vs " b
-		}
+		for (s in st) for (i = 4; i <= 10; i++)
+			if (t[s, i] == "" || t[s, i] != m[s, i])
+				print s " column " i ": " t[s, i] " vs " m[s, i]
 	}')
 [ -n "$rows" ] && [ -z "$why" ]
-check percentiles_agree_within_a_bucket $? "${why:-no compare rows}"
+check percentiles_equal_the_modules $? "${why:-no compare rows}"
 
 # 6: per lane (-L): a histogram for each of two lanes; totals still equal.
 traced_run $T/lanes -L -- --duration 2 --rate 50k --lanes 2 --sample 8
