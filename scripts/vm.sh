@@ -91,10 +91,12 @@ mod_with_deps() {
 shares=() qshare=()
 if [ $share = 1 ]; then
 	moddir=${vmlinuz%/boot/*}/lib/modules/$kver
-	mods=$(for m in virtio_pci 9pnet_virtio 9p; do
+	list=$(for m in virtio_pci 9pnet_virtio 9p; do
 		mod_with_deps "$moddir" "$m" || exit 1
 	done)
-	for m in $mods; do
+	# One path per line, so a cache path with spaces stays whole.
+	mapfile -t mods <<<"$list"
+	for m in "${mods[@]}"; do
 		shares+=(--mod "$m")
 	done
 	shares+=(--share-host /host)
