@@ -219,9 +219,17 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 {
 	uint64_t t0;
 	unsigned int i;
+	int err;
 
-	for (i = 0; i < n; i++)
-		pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
+		if (err) {
+			/* The threads already made wait for a start that won't come. */
+			fprintf(stderr, "velox-bench: pthread_create: %s\n",
+				strerror(err));
+			exit(1);
+		}
+	}
 	/* All start together, or the first would run alone for a while. */
 	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < (int)n)
 		;
