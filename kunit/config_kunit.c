@@ -22,7 +22,7 @@ static struct velox_config good_config(void)
 		.sample = 1,
 		.spin_cap = 64,
 		.backoff = VELOX_BACKOFF_SLEEP,
-		.full = VELOX_FULL_DROP,
+		.policy = VELOX_POLICY_DROP,
 	};
 }
 
@@ -53,7 +53,7 @@ static void every_range_edge_is_accepted(struct kunit *test)
 	c.sample = VELOX_SAMPLE_MAX;
 	c.spin_cap = VELOX_SPIN_CAP_MAX;
 	c.backoff = VELOX_BACKOFF_POLICIES - 1;
-	c.full = VELOX_FULL_POLICIES - 1;
+	c.policy = VELOX_POLICIES - 1;
 	c.threads = 4;
 	c.cpus = 1;	/* CPU 0 is always online */
 	KUNIT_EXPECT_EQ(test, velox_config_check(&c), 0);
@@ -133,11 +133,11 @@ static void policy_names_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, velox_backoff_parse("sleep"),
 			VELOX_BACKOFF_SLEEP);
 	KUNIT_EXPECT_LT(test, velox_backoff_parse("nap"), 0);
-	KUNIT_EXPECT_EQ(test, velox_full_parse("block"), VELOX_FULL_BLOCK);
-	KUNIT_EXPECT_LT(test, velox_full_parse(""), 0);
+	KUNIT_EXPECT_EQ(test, velox_policy_parse("block"), VELOX_POLICY_BLOCK);
+	KUNIT_EXPECT_LT(test, velox_policy_parse(""), 0);
 	KUNIT_EXPECT_STREQ(test, velox_backoff_name(VELOX_BACKOFF_YIELD),
 			   "yield");
-	KUNIT_EXPECT_STREQ(test, velox_full_name(VELOX_FULL_DROP), "drop");
+	KUNIT_EXPECT_STREQ(test, velox_policy_name(VELOX_POLICY_DROP), "drop");
 }
 
 static struct kunit_case velox_config_cases[] = {

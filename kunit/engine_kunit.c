@@ -25,7 +25,7 @@ static struct velox_config base_config(void)
 		.sample = 1,
 		.spin_cap = 64,
 		.backoff = VELOX_BACKOFF_SLEEP,
-		.full = VELOX_FULL_DROP,
+		.policy = VELOX_POLICY_DROP,
 		.seed = 1,
 	};
 }
@@ -120,17 +120,17 @@ static void lanes_share_the_book(struct kunit *test)
 
 struct policy_case {
 	u8 backoff;
-	u8 full;
+	u8 policy;
 	u8 threads;
 };
 
 static const struct policy_case policy_cases[] = {
-	{ VELOX_BACKOFF_SPIN, VELOX_FULL_DROP, 1 },
-	{ VELOX_BACKOFF_SPIN, VELOX_FULL_BLOCK, 2 },
-	{ VELOX_BACKOFF_YIELD, VELOX_FULL_DROP, 4 },
-	{ VELOX_BACKOFF_YIELD, VELOX_FULL_BLOCK, 1 },
-	{ VELOX_BACKOFF_SLEEP, VELOX_FULL_DROP, 2 },
-	{ VELOX_BACKOFF_SLEEP, VELOX_FULL_BLOCK, 4 },
+	{ VELOX_BACKOFF_SPIN, VELOX_POLICY_DROP, 1 },
+	{ VELOX_BACKOFF_SPIN, VELOX_POLICY_BLOCK, 2 },
+	{ VELOX_BACKOFF_YIELD, VELOX_POLICY_DROP, 4 },
+	{ VELOX_BACKOFF_YIELD, VELOX_POLICY_BLOCK, 1 },
+	{ VELOX_BACKOFF_SLEEP, VELOX_POLICY_DROP, 2 },
+	{ VELOX_BACKOFF_SLEEP, VELOX_POLICY_BLOCK, 4 },
 };
 
 static void policy_case_desc(const struct policy_case *p, char *desc)
@@ -138,7 +138,7 @@ static void policy_case_desc(const struct policy_case *p, char *desc)
 	static const char *const b[] = { "spin", "yield", "sleep" };
 
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s/%u threads", b[p->backoff],
-		 p->full ? "block" : "drop", p->threads);
+		 p->policy ? "block" : "drop", p->threads);
 }
 
 KUNIT_ARRAY_PARAM(policy, policy_cases, policy_case_desc);
@@ -154,12 +154,12 @@ static void every_policy_stops_with_full_rings(struct kunit *test)
 	struct velox_engine *e = test->priv;
 
 	cfg.backoff = p->backoff;
-	cfg.full = p->full;
+	cfg.policy = p->policy;
 	cfg.threads = p->threads;
 	cfg.ring = VELOX_RING_MIN;
 	cfg.rate = VELOX_RATE_MAX;
 	run_briefly(test, e, &cfg, 50);
-	if (p->full == VELOX_FULL_BLOCK)
+	if (p->policy == VELOX_POLICY_BLOCK)
 		KUNIT_EXPECT_EQ(test, e->stats.area->total.dropped, 0);
 }
 

@@ -28,7 +28,7 @@ struct lane_fixture {
 
 /* A lane with @ring-slot rings, @period ns between transactions. */
 static struct lane_fixture *lane_setup(struct kunit *test, u32 ring,
-				       u64 period, u8 full, u32 bundle,
+				       u64 period, u8 policy, u32 bundle,
 				       u32 sample)
 {
 	struct lane_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
@@ -38,7 +38,7 @@ static struct lane_fixture *lane_setup(struct kunit *test, u32 ring,
 				  sizeof(struct velox_bundle), GFP_KERNEL);
 	struct velox_lane_params p = {
 		.id = 3,
-		.full = full,
+		.policy = policy,
 		.bundle = bundle,
 		.flush_ns = 10000,
 		.period_fp = period << 16,
@@ -156,7 +156,7 @@ static void gen_mix_stays_in_band_and_uses_every_kind(struct kunit *test)
 /* Ingress makes what is due by now, stamped with when it was due. */
 static void ingress_stamps_intended_times(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_FULL_DROP,
+	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_POLICY_DROP,
 					    16, 1);
 	struct velox_txn t;
 	int i;
@@ -177,7 +177,7 @@ static void ingress_stamps_intended_times(struct kunit *test)
 /* A period of 100.5 ns: the half nanoseconds are carried, not lost. */
 static void ingress_period_fraction_does_not_drift(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 1024, 100, VELOX_FULL_DROP,
+	struct lane_fixture *f = lane_setup(test, 1024, 100, VELOX_POLICY_DROP,
 					    16, 1);
 	int i;
 
@@ -193,7 +193,7 @@ static void ingress_period_fraction_does_not_drift(struct kunit *test)
 /* Behind schedule, ingress catches up a burst at a time. */
 static void ingress_catches_up_by_bursts(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 1024, 100, VELOX_FULL_DROP,
+	struct lane_fixture *f = lane_setup(test, 1024, 100, VELOX_POLICY_DROP,
 					    16, 1);
 
 	fake_now = START + 100 * 100 - 1;
@@ -206,7 +206,7 @@ static void ingress_catches_up_by_bursts(struct kunit *test)
 
 static void ingress_drops_at_a_full_ring_under_drop(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 8, 10, VELOX_FULL_DROP, 16, 1);
+	struct lane_fixture *f = lane_setup(test, 8, 10, VELOX_POLICY_DROP, 16, 1);
 
 	fake_now = START + 32 * 10 - 1;
 	velox_lane_run(f->lane, VELOX_LANE_INGRESS, f->sink);
@@ -218,7 +218,7 @@ static void ingress_drops_at_a_full_ring_under_drop(struct kunit *test)
 
 static void ingress_waits_at_a_full_ring_under_block(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 8, 10, VELOX_FULL_BLOCK,
+	struct lane_fixture *f = lane_setup(test, 8, 10, VELOX_POLICY_BLOCK,
 					    16, 1);
 
 	fake_now = START + 32 * 10 - 1;
@@ -235,7 +235,7 @@ static void ingress_waits_at_a_full_ring_under_block(struct kunit *test)
 
 static void full_bundles_flush_at_the_bundle_size(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 64, 10, VELOX_FULL_DROP, 16, 1);
+	struct lane_fixture *f = lane_setup(test, 64, 10, VELOX_POLICY_DROP, 16, 1);
 	int i;
 
 	fake_now = START + 64 * 10 - 1;
@@ -249,7 +249,7 @@ static void full_bundles_flush_at_the_bundle_size(struct kunit *test)
 /* A partial bundle waits for the timeout, not longer, not less. */
 static void partial_bundle_flushes_on_timeout(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_FULL_DROP,
+	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_POLICY_DROP,
 					    16, 1);
 	unsigned int downstream = VELOX_LANE_ALL & ~VELOX_LANE_INGRESS;
 	int i;
@@ -274,7 +274,7 @@ static void partial_bundle_flushes_on_timeout(struct kunit *test)
 /* After stop, every stage finishes and nothing is lost or repeated. */
 static void stop_drains_every_stage(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 16, 50, VELOX_FULL_DROP, 16, 1);
+	struct lane_fixture *f = lane_setup(test, 16, 50, VELOX_POLICY_DROP, 16, 1);
 	struct velox_tally *t = &f->sink->tally;
 	int i;
 
@@ -301,7 +301,7 @@ static void stop_drains_every_stage(struct kunit *test)
 /* The three hops of a sampled transaction add up to its end-to-end time. */
 static void stage_latencies_add_up_to_end_to_end(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 64, 300, VELOX_FULL_DROP, 4, 3);
+	struct lane_fixture *f = lane_setup(test, 64, 300, VELOX_POLICY_DROP, 4, 3);
 	struct velox_hist *h = f->sink->hist;
 	int i;
 
@@ -322,7 +322,7 @@ static void stage_latencies_add_up_to_end_to_end(struct kunit *test)
 /* Output notices a transaction that is not after its predecessor. */
 static void output_counts_transactions_out_of_order(struct kunit *test)
 {
-	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_FULL_DROP,
+	struct lane_fixture *f = lane_setup(test, 64, 1000, VELOX_POLICY_DROP,
 					    16, 1);
 	struct velox_bundle b = { .count = 3, .reason = VELOX_FLUSH_FULL };
 

@@ -21,9 +21,9 @@ static const char *const backoff_names[VELOX_BACKOFF_POLICIES] = {
 	[VELOX_BACKOFF_SLEEP] = "sleep",
 };
 
-static const char *const full_names[VELOX_FULL_POLICIES] = {
-	[VELOX_FULL_DROP] = "drop",
-	[VELOX_FULL_BLOCK] = "block",
+static const char *const policy_names[VELOX_POLICIES] = {
+	[VELOX_POLICY_DROP] = "drop",
+	[VELOX_POLICY_BLOCK] = "block",
 };
 
 const char *velox_backoff_name(unsigned int backoff)
@@ -31,9 +31,9 @@ const char *velox_backoff_name(unsigned int backoff)
 	return backoff < VELOX_BACKOFF_POLICIES ? backoff_names[backoff] : "?";
 }
 
-const char *velox_full_name(unsigned int full)
+const char *velox_policy_name(unsigned int full)
 {
-	return full < VELOX_FULL_POLICIES ? full_names[full] : "?";
+	return full < VELOX_POLICIES ? policy_names[full] : "?";
 }
 
 int velox_backoff_parse(const char *s)
@@ -41,9 +41,9 @@ int velox_backoff_parse(const char *s)
 	return match_string(backoff_names, ARRAY_SIZE(backoff_names), s);
 }
 
-int velox_full_parse(const char *s)
+int velox_policy_parse(const char *s)
 {
-	return match_string(full_names, ARRAY_SIZE(full_names), s);
+	return match_string(policy_names, ARRAY_SIZE(policy_names), s);
 }
 
 /* One lane per online CPU at most: more could never run side by side. */
@@ -88,7 +88,7 @@ const char *velox_config_invalid(const struct velox_config *cfg)
 		return "spin_cap";
 	if (cfg->backoff >= VELOX_BACKOFF_POLICIES)
 		return "backoff";
-	if (cfg->full >= VELOX_FULL_POLICIES)
+	if (cfg->policy >= VELOX_POLICIES)
 		return "policy";
 	if (cfg->threads != 0 && cfg->threads != 1 && cfg->threads != 2 &&
 	    cfg->threads != 4)

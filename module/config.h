@@ -15,8 +15,8 @@ int velox_config_check(const struct velox_config *cfg);
 unsigned int velox_config_threads(const struct velox_config *cfg);
 unsigned int velox_config_stages(unsigned int threads, unsigned int i);
 const char *velox_backoff_name(unsigned int backoff);
-const char *velox_full_name(unsigned int full);
+const char *velox_policy_name(unsigned int full);
 int velox_backoff_parse(const char *s);
-int velox_full_parse(const char *s);
+int velox_policy_parse(const char *s);
 
 #endif /* VELOX_CONFIG_H */

@@ -225,7 +225,7 @@ static void velox_run_setup(struct velox_run *run,
 {
 	size_t ring_bytes = (size_t)cfg->ring * sizeof(struct velox_txn);
 	struct velox_lane_params p = {
-		.full = cfg->full,
+		.policy = cfg->policy,
 		.bundle = cfg->bundle,
 		.flush_ns = (u64)cfg->flush_us * NSEC_PER_USEC,
 		/* ns between one lane's transactions, in 1/65536 ns. */

@@ -81,7 +81,7 @@ static int velox_params_config(struct velox_config *cfg)
 	int b, f, ret;
 
 	b = velox_backoff_parse(backoff);
-	f = velox_full_parse(policy);
+	f = velox_policy_parse(policy);
 	ret = bitmap_parselist(cpus, mask, 64);
 	*cfg = (struct velox_config){
 		.size = sizeof(*cfg),
@@ -93,7 +93,7 @@ static int velox_params_config(struct velox_config *cfg)
 		.sample = sample,
 		.spin_cap = spin_cap,
 		.backoff = b < 0 ? 0 : b,
-		.full = f < 0 ? 0 : f,
+		.policy = f < 0 ? 0 : f,
 		.threads = threads > U8_MAX ? U8_MAX : threads,
 		.seed = seed,
 	};

@@ -112,7 +112,7 @@ void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 	l->book = book;
 	l->clock = clock;
 	l->id = p->id;
-	l->full = p->full;
+	l->policy = p->policy;
 	velox_gen_init(&l->in.gen, p->seed, p->id, p->sample, book);
 	l->in.next_ns = p->start_ns;
 	l->in.period_ns = p->period_fp >> 16;
@@ -174,7 +174,7 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 
 	pushed = velox_ring_push_n(&l->txq, l->in.pend, n, TXN_SIZE);
 	if (pushed < n) {
-		if (l->full == VELOX_FULL_DROP) {
+		if (l->policy == VELOX_POLICY_DROP) {
 			trace_velox_drop(l->id, l->in.pend[pushed].id,
 					 n - pushed);
 			t->dropped += n - pushed;

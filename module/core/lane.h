@@ -87,7 +87,7 @@ struct velox_gen {
 /* What a lane is set up with; the engine derives it from the config. */
 struct velox_lane_params {
 	u8 id;
-	u8 full;		/* enum velox_full_policy */
+	u8 policy;		/* enum velox_policy */
 	u32 bundle;
 	u64 flush_ns;
 	u64 period_fp;		/* ns between transactions, << 16 */
@@ -103,7 +103,7 @@ struct velox_lane {
 	struct velox_book *book;
 	velox_clock_fn clock;
 	u8 id;
-	u8 full;
+	u8 policy;
 
 	/* Ingress: owned by the thread running it. */
 	struct {

@@ -36,7 +36,7 @@ static u64 rig_clock(void)
 struct velox_lane_params rig_params(u64 period_fp, u32 sample)
 {
 	return (struct velox_lane_params){
-		.full = VELOX_FULL_BLOCK,
+		.policy = VELOX_POLICY_BLOCK,
 		.bundle = VELOX_BUNDLE_MAX,
 		.flush_ns = 100000,
 		.period_fp = period_fp,

@@ -73,7 +73,7 @@ static int run_run(int argc, char **argv)
 		goto out_unmap;
 	printf("running %.1f s: rate %u/s, %u lane%s, bundle %u, backoff %s, policy %s\n",
 	       duration, cfg.rate, cfg.lanes, cfg.lanes == 1 ? "" : "s",
-	       cfg.bundle, backoff_name(cfg.backoff), full_name(cfg.full));
+	       cfg.bundle, backoff_name(cfg.backoff), policy_name(cfg.policy));
 	/* Stop even if the progress could not be read: never leave it running. */
 	progress_loop(&map, 1, 0, duration);
 	if (dev_stop(fd) || stats_read(&map, &st))

@@ -63,7 +63,7 @@ static int start_run(int argc, char **argv)
 	printf("started: rate %u/s, %u lane%s, bundle %u, flush %u us, ring %u, "
 	       "sample 1/%u, backoff %s, policy %s\n", cfg.rate, cfg.lanes,
 	       cfg.lanes == 1 ? "" : "s", cfg.bundle, cfg.flush_us, cfg.ring,
-	       cfg.sample, backoff_name(cfg.backoff), full_name(cfg.full));
+	       cfg.sample, backoff_name(cfg.backoff), policy_name(cfg.policy));
 	return EXIT_OK;
 }
 

@@ -36,16 +36,16 @@ const struct option start_long_opts[START_LONG_OPTS] = {
 };
 
 static const char *const backoff_names[] = { "spin", "yield", "sleep" };
-static const char *const full_names[] = { "drop", "block" };
+static const char *const policy_names[] = { "drop", "block" };
 
 const char *backoff_name(unsigned int b)
 {
 	return b < VELOX_BACKOFF_POLICIES ? backoff_names[b] : "?";
 }
 
-const char *full_name(unsigned int f)
+const char *policy_name(unsigned int f)
 {
-	return f < VELOX_FULL_POLICIES ? full_names[f] : "?";
+	return f < VELOX_POLICIES ? policy_names[f] : "?";
 }
 
 void start_opts_usage(FILE *out)
@@ -183,10 +183,10 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		o->set |= SET_BACKOFF;
 		return 1;
 	case 'p':
-		n = parse_name(arg, full_names, VELOX_FULL_POLICIES);
+		n = parse_name(arg, policy_names, VELOX_POLICIES);
 		if (n < 0)
 			return -ctl_usage_err("--policy", "'%s': drop or block", arg);
-		c->full = n;
+		c->policy = n;
 		o->set |= SET_POLICY;
 		return 1;
 	case 'c':
@@ -259,7 +259,7 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 	if (o->set & SET_BACKOFF)
 		cfg->backoff = c->backoff;
 	if (o->set & SET_POLICY)
-		cfg->full = c->full;
+		cfg->policy = c->policy;
 	if (o->set & SET_SAMPLE)
 		cfg->sample = c->sample;
 	if (o->set & SET_CPUS)

@@ -74,7 +74,7 @@ int parse_u32(const char *s, uint32_t *v);
 int parse_cpus(const char *s, __u64 *mask);
 int parse_seconds(const char *s, double *sec);
 const char *backoff_name(unsigned int b);
-const char *full_name(unsigned int f);
+const char *policy_name(unsigned int f);
 /* The start options of getopt_long, and their short-option string. */
 #define START_OPTS_SHORT "r:l:b:f:R:B:p:s:c:t:S:C:"
 #define START_LONG_OPTS 12

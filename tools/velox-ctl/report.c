@@ -225,7 +225,7 @@ void print_config_json(FILE *out, const struct velox_config *c)
 		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\""
 		"}", c->lanes, c->rate, c->bundle, c->flush_us, c->ring,
 		c->sample, c->spin_cap, backoff_name(c->backoff),
-		full_name(c->full), c->threads, c->seed, c->cpus);
+		policy_name(c->policy), c->threads, c->seed, c->cpus);
 }
 
 void print_status(FILE *out, const struct velox_stats *st)
@@ -261,7 +261,7 @@ void print_status(FILE *out, const struct velox_stats *st)
 		"sample 1/%u,\n%-14s backoff %s, policy %s, threads %u, seed %u, "
 		"cpus %#llx\n", "config", g->rate, g->lanes, g->bundle,
 		g->flush_us, g->ring, g->sample, "", backoff_name(g->backoff),
-		full_name(g->full), g->threads, g->seed, g->cpus);
+		policy_name(g->policy), g->threads, g->seed, g->cpus);
 	for (i = 0; i < g->lanes && i < VELOX_LANES_MAX; i++)
 		fprintf(out, "lane %-9u generated %llu, delivered %llu"
 			", dropped %llu\n", i,

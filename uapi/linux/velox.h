@@ -74,10 +74,10 @@ enum velox_backoff_policy {
 	VELOX_BACKOFF_POLICIES
 };
 
-enum velox_full_policy {
-	VELOX_FULL_DROP = 0,	/* ingress drops what the ring cannot take */
-	VELOX_FULL_BLOCK = 1,	/* ingress waits for room */
-	VELOX_FULL_POLICIES
+enum velox_policy {
+	VELOX_POLICY_DROP = 0,	/* ingress drops what the ring cannot take */
+	VELOX_POLICY_BLOCK = 1,	/* ingress waits for room */
+	VELOX_POLICIES
 };
 
 /* Limits of struct velox_config, inclusive. */
@@ -105,7 +105,7 @@ enum velox_full_policy {
  * @spin_cap: most cpu_relax() calls in one backoff round, for idle
  *	threads and for lost order-book races: 1 .. VELOX_SPIN_CAP_MAX
  * @backoff: enum velox_backoff_policy, for threads that find no work
- * @full: enum velox_full_policy, for ingress facing a full ring
+ * @policy: enum velox_policy: what ingress does at a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2
  *	(ingress and matcher, bundler and output), 4 (one per stage), or 0
  *	to let the module choose from the online CPUs and @lanes (what it
@@ -132,7 +132,7 @@ struct velox_config {
 	__u32 sample;
 	__u32 spin_cap;
 	__u8 backoff;
-	__u8 full;
+	__u8 policy;
 	__u8 threads;
 	__u8 __reserved0;
 	__u32 seed;

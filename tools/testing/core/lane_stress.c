@@ -64,7 +64,7 @@ static void *stage_fn(void *arg)
 }
 
 /* @lanes lanes, each on @threads threads (4: a stage each; 2: paired). */
-static bool run_lanes(int lanes, int threads, u8 full)
+static bool run_lanes(int lanes, int threads, u8 policy)
 {
 	static u64 levels[NLEVELS];
 	size_t rb = RING * sizeof(struct velox_txn);
@@ -82,7 +82,7 @@ static bool run_lanes(int lanes, int threads, u8 full)
 	for (i = 0; i < lanes; i++) {
 		struct velox_lane_params p = {
 			.id = i,
-			.full = full,
+			.policy = policy,
 			.bundle = 1 + 5 * i + 7,	/* 8 and 13: partial bundles */
 			.flush_ns = 2000,
 			.period_fp = 0,			/* all due at once */
@@ -121,7 +121,7 @@ static bool run_lanes(int lanes, int threads, u8 full)
 			  sum->tally.dropped);
 		ok = false;
 	}
-	if (full == VELOX_FULL_BLOCK && sum->tally.dropped) {
+	if (policy == VELOX_POLICY_BLOCK && sum->tally.dropped) {
 		ktap_diag("%llu dropped under policy block", sum->tally.dropped);
 		ok = false;
 	}
@@ -131,7 +131,7 @@ static bool run_lanes(int lanes, int threads, u8 full)
 	}
 	/* 1 in 3 generated is sampled; without drops, 1 in 3 delivered. */
 	if (sum->hist[VELOX_STAGE_E2E].count != sum->tally.sampled ||
-	    (full == VELOX_FULL_BLOCK &&
+	    (policy == VELOX_POLICY_BLOCK &&
 	     (3 * sum->tally.sampled > sum->tally.delivered ||
 	      3 * sum->tally.sampled + 2 * lanes < sum->tally.delivered))) {
 		ktap_diag("sampled %llu of %llu delivered, histogram %llu",
@@ -162,11 +162,11 @@ int main(void)
 	/* A stage that never finishes must fail the test, not hang it. */
 	alarm(120);
 	ktap_plan(3);
-	ktap_result(run_lanes(2, 4, VELOX_FULL_BLOCK),
+	ktap_result(run_lanes(2, 4, VELOX_POLICY_BLOCK),
 		    "two_lanes_a_thread_per_stage_block_conserve");
-	ktap_result(run_lanes(2, 4, VELOX_FULL_DROP),
+	ktap_result(run_lanes(2, 4, VELOX_POLICY_DROP),
 		    "two_lanes_a_thread_per_stage_drop_conserve");
-	ktap_result(run_lanes(1, 2, VELOX_FULL_BLOCK),
+	ktap_result(run_lanes(1, 2, VELOX_POLICY_BLOCK),
 		    "one_lane_paired_stages_conserve");
 	return ktap_finish();
 }

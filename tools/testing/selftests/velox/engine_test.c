@@ -140,7 +140,7 @@ static void test_fifty_cycles_conserve(void)
 		c.ring = rings[i % 4];
 		c.sample = 1 + i % 7;
 		c.backoff = i % VELOX_BACKOFF_POLICIES;
-		c.full = (i / 3) % VELOX_FULL_POLICIES;
+		c.policy = (i / 3) % VELOX_POLICIES;
 		c.threads = (const uint8_t[]){ 0, 1, 2, 4 }[i % 4];
 		c.seed = i;
 		snprintf(what, sizeof(what), "cycle %d", i + 1);
@@ -156,16 +156,16 @@ static void test_every_policy_runs_and_stops(void)
 	bool ok = true;
 
 	for (int b = 0; b < VELOX_BACKOFF_POLICIES && ok; b++) {
-		for (int f = 0; f < VELOX_FULL_POLICIES && ok; f++) {
+		for (int f = 0; f < VELOX_POLICIES && ok; f++) {
 			struct velox_config c = defaults;
 			char what[32];
 
 			c.backoff = b;
-			c.full = f;
+			c.policy = f;
 			c.rate = 1000000;
 			snprintf(what, sizeof(what), "backoff %d policy %d", b, f);
 			ok = run_for(&c, 100, what);
-			if (ok && f == VELOX_FULL_BLOCK && snap.total.dropped) {
+			if (ok && f == VELOX_POLICY_BLOCK && snap.total.dropped) {
 				ktap_diag("%s: %llu dropped under block", what,
 					  snap.total.dropped);
 				ok = false;
@@ -208,12 +208,12 @@ static void test_stop_with_full_rings(void)
 {
 	bool ok = true;
 
-	for (int f = 0; f < VELOX_FULL_POLICIES && ok; f++) {
+	for (int f = 0; f < VELOX_POLICIES && ok; f++) {
 		struct velox_config c = defaults;
 
 		c.ring = VELOX_RING_MIN;
 		c.rate = VELOX_RATE_MAX;
-		c.full = f;
+		c.policy = f;
 		c.backoff = VELOX_BACKOFF_SPIN;
 		ok = run_for(&c, 30, f ? "full rings, block" : "full rings, drop");
 		if (ok && !snap.total.full_waits && !snap.total.dropped) {
@@ -263,7 +263,7 @@ SPOIL(ring_big, c->ring = VELOX_RING_MAX * 2)
 SPOIL(sample_0, c->sample = 0)
 SPOIL(spin_0, c->spin_cap = 0)
 SPOIL(backoff_bad, c->backoff = VELOX_BACKOFF_POLICIES)
-SPOIL(policy_bad, c->full = VELOX_FULL_POLICIES)
+SPOIL(policy_bad, c->policy = VELOX_POLICIES)
 SPOIL(threads_3, c->threads = 3)
 SPOIL(cpu_offline, c->cpus = 1ull << 63)
 SPOIL(reserved0, c->__reserved0 = 1)
