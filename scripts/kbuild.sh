@@ -38,7 +38,7 @@ if [ $check = 1 ]; then
 	rm -rf "$out"
 fi
 mkdir -p "$out"
-(cd "$top" && find Kbuild module uapi -name Kbuild -o -name '*.[ch]') |
+(cd "$top" && find Kbuild module uapi -name Kbuild -o -name '*.mk' -o -name '*.[ch]') |
 	(cd "$top" && cpio -pdmu --quiet "$out")
 
 flags=()

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What velox.ko is made of, said once.  The top-level Kbuild links these
+# objects with module/main.o (module init and exit) into velox.ko;
+# kunit/Makefile links them with the suites into the KUnit test module.
+# Paths are relative to the folder that holds module/ and uapi/.
+
+VELOX_OBJS := module/engine.o module/stats.o module/config.o
+VELOX_OBJS += module/chardev.o module/debugfs.o module/trace.o
+VELOX_OBJS += module/core/lane.o module/core/bundle.o module/core/hist.o
+VELOX_OBJS += module/core/orderbook.o
+
+# Kernel API differences are detected in the headers built against, not
+# inferred from the version (module/compat.h uses these).
+VELOX_CCFLAGS := $(shell grep -qs 'void vm_flags_mod' \
+	$(srctree)/include/linux/mm.h && echo -DVELOX_HAVE_VM_FLAGS_MOD)
