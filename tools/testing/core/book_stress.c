@@ -11,7 +11,7 @@
 
 #include "orderbook.h"
 #include "txn.h"
-#include "../selftests/velox/ktap.h"
+#include "kselftest.h"
 
 #define BASE 5000
 #define NLEVELS 16
@@ -74,7 +74,7 @@ static bool hammer_book(int nthreads, u64 ops, u32 backoff_cap)
 		velox_book_stats_add(&sum, &w[i].st);
 	}
 	if (!velox_book_conserved(book, &sum)) {
-		ktap_diag("submitted %llu != 2*filled %llu + resting %llu + cancelled %llu + expired %llu + rejected %llu",
+		ksft_print_msg("submitted %llu != 2*filled %llu + resting %llu + cancelled %llu + expired %llu + rejected %llu\n",
 			  (unsigned long long)sum.submitted_qty,
 			  (unsigned long long)sum.filled_qty,
 			  (unsigned long long)velox_book_resting(book),
@@ -86,16 +86,16 @@ static bool hammer_book(int nthreads, u64 ops, u32 backoff_cap)
 	for (i = 0; i < NLEVELS; i++) {
 		if (velox_book_bid_qty(book, BASE + i) &&
 		    velox_book_ask_qty(book, BASE + i)) {
-			ktap_diag("level %d holds both sides", i);
+			ksft_print_msg("level %d holds both sides\n", i);
 			ok = false;
 		}
 	}
 	if (sum.orders != (u64)nthreads * ops || !sum.fills) {
-		ktap_diag("%llu orders, %llu fills", (unsigned long long)sum.orders,
+		ksft_print_msg("%llu orders, %llu fills\n", (unsigned long long)sum.orders,
 			  (unsigned long long)sum.fills);
 		ok = false;
 	}
-	ktap_diag("%d threads: %llu fills, %llu CAS retries", nthreads,
+	ksft_print_msg("%d threads: %llu fills, %llu CAS retries\n", nthreads,
 		  (unsigned long long)sum.fills, (unsigned long long)sum.cas_retries);
 	free(book);
 	free(w);
@@ -107,9 +107,10 @@ int main(void)
 	const char *s = getenv("VELOX_STRESS_COUNT");
 	u64 ops = s ? strtoull(s, NULL, 0) / 4 : 1000000;
 
-	ktap_plan(3);
-	ktap_result(hammer_book(2, ops, 64), "two_threads_conserve_quantity");
-	ktap_result(hammer_book(4, ops, 64), "four_threads_conserve_quantity");
-	ktap_result(hammer_book(4, ops, 1), "four_threads_minimal_backoff_conserve_quantity");
-	return ktap_finish();
+	ksft_print_header();
+	ksft_set_plan(3);
+	ksft_test_result(hammer_book(2, ops, 64), "two_threads_conserve_quantity\n");
+	ksft_test_result(hammer_book(4, ops, 64), "four_threads_conserve_quantity\n");
+	ksft_test_result(hammer_book(4, ops, 1), "four_threads_minimal_backoff_conserve_quantity\n");
+	ksft_finished();
 }

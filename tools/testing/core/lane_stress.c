@@ -18,7 +18,7 @@
 #include <linux/velox.h>
 
 #include "lane.h"
-#include "../selftests/velox/ktap.h"
+#include "kselftest.h"
 
 #define NLEVELS 256
 #define BASE 5000
@@ -116,17 +116,17 @@ static bool run_lanes(int lanes, int threads, u8 policy)
 	}
 
 	if (sum->tally.generated != sum->tally.delivered + sum->tally.dropped) {
-		ktap_diag("generated %llu != delivered %llu + dropped %llu",
+		ksft_print_msg("generated %llu != delivered %llu + dropped %llu\n",
 			  sum->tally.generated, sum->tally.delivered,
 			  sum->tally.dropped);
 		ok = false;
 	}
 	if (policy == VELOX_POLICY_BLOCK && sum->tally.dropped) {
-		ktap_diag("%llu dropped under policy block", sum->tally.dropped);
+		ksft_print_msg("%llu dropped under policy block\n", sum->tally.dropped);
 		ok = false;
 	}
 	if (sum->tally.seq_errors) {
-		ktap_diag("%llu delivered out of order", sum->tally.seq_errors);
+		ksft_print_msg("%llu delivered out of order\n", sum->tally.seq_errors);
 		ok = false;
 	}
 	/* 1 in 3 generated is sampled; without drops, 1 in 3 delivered. */
@@ -134,20 +134,20 @@ static bool run_lanes(int lanes, int threads, u8 policy)
 	    (policy == VELOX_POLICY_BLOCK &&
 	     (3 * sum->tally.sampled > sum->tally.delivered ||
 	      3 * sum->tally.sampled + 2 * lanes < sum->tally.delivered))) {
-		ktap_diag("sampled %llu of %llu delivered, histogram %llu",
+		ksft_print_msg("sampled %llu of %llu delivered, histogram %llu\n",
 			  sum->tally.sampled, sum->tally.delivered,
 			  sum->hist[VELOX_STAGE_E2E].count);
 		ok = false;
 	}
 	if (!velox_book_conserved(&book, &sum->tally.book)) {
-		ktap_diag("book quantity not conserved");
+		ksft_print_msg("book quantity not conserved\n");
 		ok = false;
 	}
 	for (i = 0; i < lanes; i++) {
 		if (velox_ring_count(&lane[i]->txq) ||
 		    velox_ring_count(&lane[i]->mq) ||
 		    velox_ring_count(&lane[i]->bq)) {
-			ktap_diag("lane %d: a ring is not empty after the drain", i);
+			ksft_print_msg("lane %d: a ring is not empty after the drain\n", i);
 			ok = false;
 		}
 		free(lane[i]);
@@ -161,12 +161,13 @@ int main(void)
 {
 	/* A stage that never finishes must fail the test, not hang it. */
 	alarm(120);
-	ktap_plan(3);
-	ktap_result(run_lanes(2, 4, VELOX_POLICY_BLOCK),
-		    "two_lanes_a_thread_per_stage_block_conserve");
-	ktap_result(run_lanes(2, 4, VELOX_POLICY_DROP),
-		    "two_lanes_a_thread_per_stage_drop_conserve");
-	ktap_result(run_lanes(1, 2, VELOX_POLICY_BLOCK),
-		    "one_lane_paired_stages_conserve");
-	return ktap_finish();
+	ksft_print_header();
+	ksft_set_plan(3);
+	ksft_test_result(run_lanes(2, 4, VELOX_POLICY_BLOCK),
+		    "two_lanes_a_thread_per_stage_block_conserve\n");
+	ksft_test_result(run_lanes(2, 4, VELOX_POLICY_DROP),
+		    "two_lanes_a_thread_per_stage_drop_conserve\n");
+	ksft_test_result(run_lanes(1, 2, VELOX_POLICY_BLOCK),
+		    "one_lane_paired_stages_conserve\n");
+	ksft_finished();
 }

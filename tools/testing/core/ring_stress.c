@@ -13,7 +13,7 @@
 
 #include "ring.h"
 #include "txn.h"
-#include "../selftests/velox/ktap.h"
+#include "kselftest.h"
 
 #define CAPACITY 1024
 #define BURST_MAX 32
@@ -105,7 +105,7 @@ static bool move_through_ring(u64 count, u32 burst, u32 start)
 	ok = !run->bad && velox_ring_count(&run->ring) == 0 &&
 	     run->ring.prod.head == start + (u32)count;
 	if (!ok)
-		ktap_diag("%llu of %llu elements out of sequence or damaged",
+		ksft_print_msg("%llu of %llu elements out of sequence or damaged\n",
 			  (unsigned long long)run->bad, (unsigned long long)count);
 	free(slots);
 	free(run);
@@ -125,11 +125,12 @@ int main(void)
 {
 	u64 n = count_from_env();
 
-	ktap_plan(3);
-	ktap_result(move_through_ring(n, 1, 0), "ten_million_single_in_order");
-	ktap_result(move_through_ring(n, 32, 0), "ten_million_bursts_of_32_in_order");
+	ksft_print_header();
+	ksft_set_plan(3);
+	ksft_test_result(move_through_ring(n, 1, 0), "ten_million_single_in_order\n");
+	ksft_test_result(move_through_ring(n, 32, 0), "ten_million_bursts_of_32_in_order\n");
 	/* Start near the top of u32 so the indices wrap early. */
-	ktap_result(move_through_ring(n / 10, 7, 0xffffff00u),
-		    "bursts_of_7_across_index_wrap");
-	return ktap_finish();
+	ksft_test_result(move_through_ring(n / 10, 7, 0xffffff00u),
+		    "bursts_of_7_across_index_wrap\n");
+	ksft_finished();
 }

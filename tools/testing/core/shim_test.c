@@ -15,7 +15,7 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
-#include "../selftests/velox/ktap.h"
+#include "kselftest.h"
 
 static bool fls_family_matches_kernel(void)
 {
@@ -27,7 +27,7 @@ static bool fls_family_matches_kernel(void)
 
 		if (fls64(bit) != k + 1 || fls64(bit | (bit - 1)) != k + 1 ||
 		    (int)__fls(bit) != k) {
-			ktap_diag("fls64/__fls wrong at bit %d", k);
+			ksft_print_msg("fls64/__fls wrong at bit %d\n", k);
 			ok = false;
 		}
 	}
@@ -90,7 +90,7 @@ static bool release_acquire_publishes_plain_data(void)
 	}
 	pthread_join(t, NULL);
 	if (mp.errors)
-		ktap_diag("reader saw %llu stale payload words",
+		ksft_print_msg("reader saw %llu stale payload words\n",
 			  (unsigned long long)mp.errors);
 	return mp.errors == 0 && mp.ack == ROUNDS;
 }
@@ -122,8 +122,9 @@ int main(void)
 {
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
-	ktap_plan(n);
+	ksft_print_header();
+	ksft_set_plan(n);
 	for (i = 0; i < n; i++)
-		ktap_result(cases[i].fn(), cases[i].name);
-	return ktap_finish();
+		ksft_test_result(cases[i].fn(), "%s\n", cases[i].name);
+	ksft_finished();
 }
