@@ -6,7 +6,8 @@
 
 KVER ?= $(shell scripts/kver.sh 6.1 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KVER)
-CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi -I$(CURDIR)/module/core
+CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi \
+	       -I$(CURDIR)/module/include -I$(CURDIR)/module/core
 
 all: deps module tools
 

@@ -16,7 +16,7 @@
 
 struct fixture {
 	struct velox_book book;
-	struct velox_book_stats st;
+	struct velox_counters st;
 	u64 levels[NLEVELS];
 };
 
@@ -247,6 +247,24 @@ static void unknown_side_or_kind_is_rejected(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, conserved(f));
 }
 
+/*
+ * A level holds at most VELOX_BOOK_LEVEL_MAX a side: what does not fit is
+ * rejected, and the order it came with counts as a rejected order, as any
+ * order whose quantity goes to rejected_qty does.
+ */
+static void full_level_rejects_the_rest_and_counts_the_order(struct kunit *test)
+{
+	struct fixture *f = setup(test);
+
+	buy(f, 1010, VELOX_BOOK_LEVEL_MAX - 2);
+	buy(f, 1010, 5);
+	KUNIT_EXPECT_EQ(test, velox_book_bid_qty(&f->book, 1010),
+			VELOX_BOOK_LEVEL_MAX);
+	KUNIT_EXPECT_EQ(test, f->st.rejected_qty, 3);
+	KUNIT_EXPECT_EQ(test, f->st.rejected, 1);
+	KUNIT_EXPECT_TRUE(test, conserved(f));
+}
+
 static void hints_follow_best_prices(struct kunit *test)
 {
 	struct fixture *f = setup(test);
@@ -255,14 +273,14 @@ static void hints_follow_best_prices(struct kunit *test)
 	sell(f, 1030, 1);
 	buy(f, 1010, 1);
 	buy(f, 1020, 1);
-	KUNIT_EXPECT_EQ(test, f->book.best_ask, 30);
-	KUNIT_EXPECT_EQ(test, f->book.best_bid1, 21);
+	KUNIT_EXPECT_EQ(test, f->book.asks_from, 30);
+	KUNIT_EXPECT_EQ(test, f->book.bids_below, 21);
 	buy(f, 1035, 1);		/* empties 1030: the hint moves past it */
-	KUNIT_EXPECT_EQ(test, f->book.best_ask, 31);
+	KUNIT_EXPECT_EQ(test, f->book.asks_from, 31);
 	sell(f, 1015, 2);		/* empties 1020, rests 1 at 1015 */
-	KUNIT_EXPECT_EQ(test, f->book.best_ask, 15);
-	KUNIT_EXPECT_LE(test, f->book.best_bid1, 15);
-	KUNIT_EXPECT_GE(test, f->book.best_bid1, 11);
+	KUNIT_EXPECT_EQ(test, f->book.asks_from, 15);
+	KUNIT_EXPECT_LE(test, f->book.bids_below, 15);
+	KUNIT_EXPECT_GE(test, f->book.bids_below, 11);
 }
 
 /* No ask below the ask hint, no bid at or above the bid hint, ever. */
@@ -275,9 +293,9 @@ static void hints_never_pass_the_best_prices(struct kunit *test)
 		s = s * 1103515245 + 12345;
 		order(f, (s >> 8) % 3, (s >> 12) & 1,
 		      BASE + (s >> 16) % NLEVELS, 1 + (s >> 24) % 8);
-		for (l = 0; l < f->book.best_ask && l < NLEVELS; l++)
+		for (l = 0; l < f->book.asks_from && l < NLEVELS; l++)
 			KUNIT_ASSERT_EQ(test, velox_book_ask_qty(&f->book, BASE + l), 0);
-		for (l = f->book.best_bid1; l < NLEVELS; l++)
+		for (l = f->book.bids_below; l < NLEVELS; l++)
 			KUNIT_ASSERT_EQ(test, velox_book_bid_qty(&f->book, BASE + l), 0);
 	}
 }
@@ -322,6 +340,7 @@ static struct kunit_case velox_book_cases[] = {
 	KUNIT_CASE(prices_outside_the_band_are_rejected),
 	KUNIT_CASE(zero_quantity_is_rejected_for_every_kind),
 	KUNIT_CASE(unknown_side_or_kind_is_rejected),
+	KUNIT_CASE(full_level_rejects_the_rest_and_counts_the_order),
 	KUNIT_CASE(hints_follow_best_prices),
 	KUNIT_CASE(hints_never_pass_the_best_prices),
 	KUNIT_CASE(random_traffic_conserves_quantity),

@@ -30,11 +30,11 @@ static struct velox_txn txn(u64 id)
 	return (struct velox_txn){ .id = id, .ts_ns = id * 10, .qty = 1 };
 }
 
+/* Append one transaction as the lane does (a ring pops into the bundle). */
 static bool add(struct fixture *f, u64 id, u64 now)
 {
-	struct velox_txn t = txn(id);
-
-	return velox_bundler_add(&f->b, &f->bundle, &t, now);
+	f->bundle.txns[f->bundle.count] = txn(id);
+	return velox_bundler_filled(&f->b, &f->bundle, 1, now);
 }
 
 static void fills_to_16_then_flushes_full(struct kunit *test)
@@ -131,39 +131,40 @@ static void drain_flushes_a_partial_bundle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->bundle.flush_ns, 77);
 }
 
-static void sequence_and_counters_follow_every_flush(struct kunit *test)
+static void sequence_and_reason_follow_every_flush(struct kunit *test)
 {
 	struct fixture *f = setup(test, 2);
 
 	add(f, 1, 0);
 	add(f, 2, 0);				/* full: seq 0 */
 	KUNIT_EXPECT_EQ(test, f->bundle.seq, 0);
+	KUNIT_EXPECT_EQ(test, f->bundle.reason, VELOX_FLUSH_FULL);
 	f->bundle.count = 0;
 	add(f, 3, 0);
 	velox_bundler_poll(&f->b, &f->bundle, TIMEOUT);	/* timeout: seq 1 */
 	KUNIT_EXPECT_EQ(test, f->bundle.seq, 1);
+	KUNIT_EXPECT_EQ(test, f->bundle.reason, VELOX_FLUSH_TIMEOUT);
 	f->bundle.count = 0;
 	add(f, 4, 0);
 	velox_bundler_drain(&f->b, &f->bundle, 0);	/* drain: seq 2 */
 	KUNIT_EXPECT_EQ(test, f->bundle.seq, 2);
-	KUNIT_EXPECT_EQ(test, f->b.flushes[VELOX_FLUSH_FULL], 1);
-	KUNIT_EXPECT_EQ(test, f->b.flushes[VELOX_FLUSH_TIMEOUT], 1);
-	KUNIT_EXPECT_EQ(test, f->b.flushes[VELOX_FLUSH_DRAIN], 1);
+	KUNIT_EXPECT_EQ(test, f->bundle.reason, VELOX_FLUSH_DRAIN);
 }
 
-static void transactions_kept_whole_and_in_order(struct kunit *test)
+/* A burst popped straight into the bundle counts whole, once. */
+static void a_burst_appended_at_once_counts_whole(struct kunit *test)
 {
 	struct fixture *f = setup(test, 16);
-	u64 i;
 
-	for (i = 0; i < 16; i++)
-		add(f, 1000 + i, i);
-	for (i = 0; i < 16; i++) {
-		struct velox_txn want = txn(1000 + i);
-
-		KUNIT_EXPECT_EQ(test, memcmp(&f->bundle.txns[i], &want,
-					     sizeof(want)), 0);
-	}
+	f->bundle.count = 0;
+	KUNIT_EXPECT_FALSE(test, velox_bundler_filled(&f->b, &f->bundle, 5, 10));
+	KUNIT_EXPECT_EQ(test, f->bundle.count, 5);
+	KUNIT_EXPECT_EQ(test, velox_bundler_deadline(&f->b, &f->bundle),
+			10 + TIMEOUT);
+	KUNIT_EXPECT_TRUE(test, velox_bundler_filled(&f->b, &f->bundle, 11, 20));
+	KUNIT_EXPECT_EQ(test, f->bundle.count, 16);
+	KUNIT_EXPECT_EQ(test, f->bundle.reason, VELOX_FLUSH_FULL);
+	KUNIT_EXPECT_FALSE(test, velox_bundler_filled(&f->b, &f->bundle, 0, 30));
 }
 
 static struct kunit_case velox_bundle_cases[] = {
@@ -175,8 +176,8 @@ static struct kunit_case velox_bundle_cases[] = {
 	KUNIT_CASE(next_bundle_restarts_the_clock),
 	KUNIT_CASE(empty_bundle_never_flushes),
 	KUNIT_CASE(drain_flushes_a_partial_bundle),
-	KUNIT_CASE(sequence_and_counters_follow_every_flush),
-	KUNIT_CASE(transactions_kept_whole_and_in_order),
+	KUNIT_CASE(sequence_and_reason_follow_every_flush),
+	KUNIT_CASE(a_burst_appended_at_once_counts_whole),
 	{}
 };
 

@@ -9,8 +9,10 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/velox.h>
 
+#include "../module/core/names.h"
 #include "../module/engine.h"
 
 static struct velox_config base_config(void)
@@ -87,7 +89,7 @@ static void expect_conserved(struct kunit *test, struct velox_engine *e)
 static void run_briefly(struct kunit *test, struct velox_engine *e,
 			const struct velox_config *cfg, unsigned int ms)
 {
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, cfg), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, cfg, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(e->state), VELOX_STATE_RUNNING);
 	msleep(ms);
 	KUNIT_ASSERT_EQ(test, velox_engine_stop(e), 0);
@@ -135,10 +137,9 @@ static const struct policy_case policy_cases[] = {
 
 static void policy_case_desc(const struct policy_case *p, char *desc)
 {
-	static const char *const b[] = { "spin", "yield", "sleep" };
-
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s/%u threads", b[p->backoff],
-		 p->policy ? "block" : "drop", p->threads);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s/%s/%u threads",
+		 velox_backoff_name(p->backoff), velox_policy_name(p->policy),
+		 p->threads);
 }
 
 KUNIT_ARRAY_PARAM(policy, policy_cases, policy_case_desc);
@@ -168,8 +169,8 @@ static void start_while_running_is_busy(struct kunit *test)
 	struct velox_config cfg = base_config();
 	struct velox_engine *e = test->priv;
 
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
-	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg), -EBUSY);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), -EBUSY);
 	KUNIT_EXPECT_EQ(test, velox_engine_reset_stats(e), -EBUSY);
 	msleep(20);
 	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
@@ -182,10 +183,84 @@ static void a_bad_config_starts_nothing(struct kunit *test)
 	struct velox_engine *e = test->priv;
 
 	cfg.ring = 1000;
-	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
 	KUNIT_EXPECT_NULL(test, e->run);
 	KUNIT_EXPECT_EQ(test, e->runs, 0);
+}
+
+struct accept_seen {
+	struct velox_engine *e;
+	struct velox_config runs;
+	u32 state;
+	int ret;
+};
+
+static int record_accept(void *arg, const struct velox_config *runs)
+{
+	struct accept_seen *seen = arg;
+
+	seen->runs = *runs;
+	seen->state = READ_ONCE(seen->e->state);
+	return seen->ret;
+}
+
+/*
+ * START asks the caller to accept the config that will run, thread count
+ * resolved, before anything runs (so /dev/velox can copy it back first).
+ */
+static void start_shows_accept_what_runs_before_it_runs(struct kunit *test)
+{
+	struct velox_config cfg = base_config(), got;
+	struct velox_engine *e = test->priv;
+	struct accept_seen seen = { .e = e };
+
+	cfg.threads = 0;
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, record_accept, &seen),
+			0);
+	KUNIT_EXPECT_EQ(test, seen.state, VELOX_STATE_STOPPED);
+	KUNIT_EXPECT_NE(test, seen.runs.threads, 0);
+	KUNIT_EXPECT_EQ(test, seen.runs.size, sizeof(seen.runs));
+	velox_engine_get_config(e, &got);
+	KUNIT_EXPECT_EQ(test, got.threads, seen.runs.threads);
+	KUNIT_EXPECT_EQ(test, memcmp(&got, &seen.runs, sizeof(got)), 0);
+	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
+	expect_conserved(test, e);
+}
+
+/* A refusal (the copy back failed) leaves nothing running. */
+static void start_refused_by_accept_starts_nothing(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	struct accept_seen seen = { .e = e, .ret = -EFAULT };
+
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, record_accept, &seen),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
+	KUNIT_EXPECT_NULL(test, e->run);
+	KUNIT_EXPECT_EQ(test, e->runs, 0);
+	KUNIT_EXPECT_EQ(test, e->stats.area->run, 0);
+	/* And the engine still starts afterwards. */
+	run_briefly(test, e, &cfg, 20);
+}
+
+/*
+ * A publication merges the sinks of the CPUs that ran workers, not of
+ * every possible CPU: threads bound to CPU 0 mark CPU 0 alone.
+ */
+static void only_cpus_that_ran_workers_are_merged(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+
+	cfg.cpus = BIT_ULL(0);
+	cfg.threads = 2;
+	run_briefly(test, e, &cfg, 50);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(0, &e->stats.used));
+	KUNIT_EXPECT_EQ(test, cpumask_weight(&e->stats.used), 1);
+	KUNIT_EXPECT_EQ(test, velox_engine_reset_stats(e), 0);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(&e->stats.used));
 }
 
 static void stop_when_stopped_changes_nothing(struct kunit *test)
@@ -207,7 +282,7 @@ static void get_config_shows_defaults_or_the_run(struct kunit *test)
 	velox_engine_get_config(e, &got);
 	KUNIT_EXPECT_EQ(test, got.rate, 200000);
 	cfg.rate = 12345;
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
 	velox_engine_get_config(e, &got);
 	KUNIT_EXPECT_EQ(test, got.rate, 12345);
 	KUNIT_EXPECT_EQ(test, got.size, sizeof(got));
@@ -253,7 +328,7 @@ static void stats_are_republished_while_running(struct kunit *test)
 	struct velox_engine *e = test->priv;
 	u64 before;
 
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
 	before = READ_ONCE(e->stats.area->publishes);
 	msleep(400);
 	KUNIT_EXPECT_GT(test, READ_ONCE(e->stats.area->publishes), before);
@@ -268,6 +343,9 @@ static struct kunit_case velox_engine_cases[] = {
 	KUNIT_CASE_PARAM(every_policy_stops_with_full_rings, policy_gen_params),
 	KUNIT_CASE(start_while_running_is_busy),
 	KUNIT_CASE(a_bad_config_starts_nothing),
+	KUNIT_CASE(start_shows_accept_what_runs_before_it_runs),
+	KUNIT_CASE(start_refused_by_accept_starts_nothing),
+	KUNIT_CASE(only_cpus_that_ran_workers_are_merged),
 	KUNIT_CASE(stop_when_stopped_changes_nothing),
 	KUNIT_CASE(get_config_shows_defaults_or_the_run),
 	KUNIT_CASE(reset_zeroes_the_last_run),

@@ -238,6 +238,62 @@ static void merge_of_empty_changes_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(empty, a, sizeof(*a)), 0);
 }
 
+/* The last value a bucket holds. */
+static u64 bucket_hi(unsigned int i)
+{
+	return velox_hist_bucket_lo(i) + (velox_hist_bucket_width(i) - 1);
+}
+
+/*
+ * A merge caught while a CPU recorded: a bucket counted without its count
+ * or min, a min of 0 no bucket holds.  The buckets decide.
+ */
+static void settle_makes_a_torn_read_agree_with_its_buckets(struct kunit *test)
+{
+	struct velox_hist *h = new_hist(test);
+	unsigned int i300 = velox_hist_index(300), i700 = velox_hist_index(700);
+
+	velox_hist_record(h, 1000);
+	velox_hist_record(h, 5000);
+	h->buckets[i300]++;		/* a record half seen */
+	velox_hist_settle(h);
+	KUNIT_EXPECT_EQ(test, h->count, 3);
+	KUNIT_EXPECT_GE(test, h->min, velox_hist_bucket_lo(i300));
+	KUNIT_EXPECT_LE(test, h->min, bucket_hi(i300));
+	KUNIT_EXPECT_EQ(test, h->max, 5000);
+
+	h = new_hist(test);
+	velox_hist_record(h, 700);
+	h->min = 0;			/* a min that no bucket holds */
+	velox_hist_settle(h);
+	KUNIT_EXPECT_GE(test, h->min, velox_hist_bucket_lo(i700));
+	KUNIT_EXPECT_LE(test, h->min, bucket_hi(i700));
+	KUNIT_EXPECT_EQ(test, velox_hist_quantile(h, 500000),
+			velox_hist_quantile(h, 0));
+}
+
+/* Exact values stay exact; no buckets means empty, whatever count said. */
+static void settle_keeps_exact_values_and_empties_an_empty_one(struct kunit *test)
+{
+	struct velox_hist *h = new_hist(test);
+
+	velox_hist_record(h, 1234);
+	velox_hist_record(h, 98765);
+	velox_hist_settle(h);
+	KUNIT_EXPECT_EQ(test, h->count, 2);
+	KUNIT_EXPECT_EQ(test, h->min, 1234);
+	KUNIT_EXPECT_EQ(test, h->max, 98765);
+
+	h = new_hist(test);
+	h->count = 2;
+	h->min = 5;
+	h->max = 9;
+	velox_hist_settle(h);
+	KUNIT_EXPECT_EQ(test, h->count, 0);
+	KUNIT_EXPECT_EQ(test, h->min, U64_MAX);
+	KUNIT_EXPECT_EQ(test, h->max, 0);
+}
+
 static struct kunit_case velox_hist_cases[] = {
 	KUNIT_CASE(fits_in_16_kib),
 	KUNIT_CASE(empty_histogram_reports_nothing),
@@ -250,6 +306,8 @@ static struct kunit_case velox_hist_cases[] = {
 	KUNIT_CASE_PARAM(quantiles_within_0_8_percent, dist_gen_params),
 	KUNIT_CASE(merge_equals_recording_into_one),
 	KUNIT_CASE(merge_of_empty_changes_nothing),
+	KUNIT_CASE(settle_makes_a_torn_read_agree_with_its_buckets),
+	KUNIT_CASE(settle_keeps_exact_values_and_empties_an_empty_one),
 	{}
 };
 

@@ -21,7 +21,7 @@ static struct velox_ring *ring_at(struct kunit *test, u32 start)
 	struct ring_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	velox_ring_init_at(&f->ring, f->slots, CAP, sizeof(u64), start);
+	velox_ring_init_at(&f->ring, f->slots, CAP, start);
 	return &f->ring;
 }
 
@@ -218,7 +218,7 @@ static void elements_of_32_bytes_are_copied_whole(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, slots);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	velox_ring_init(r, slots, 4, sizeof(in));
+	velox_ring_init(r, slots, 4);
 	KUNIT_ASSERT_TRUE(test, velox_ring_push(r, &in, sizeof(in)));
 	KUNIT_ASSERT_TRUE(test, velox_ring_pop(r, &out, sizeof(out)));
 	KUNIT_EXPECT_EQ(test, memcmp(&in, &out, sizeof(in)), 0);

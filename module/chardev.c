@@ -3,16 +3,20 @@
  * /dev/velox: the control device.
  *
  * ioctls are dispatched through a table indexed by the command number, in
- * the style of iommufd: each row knows the size of its argument struct, the
- * dispatcher copies the struct in with copy_struct_from_user() and the
- * result back with the size the caller asked for, so the handlers never
- * touch user memory themselves.
+ * the style of iommufd: each row knows the size of its argument struct;
+ * the dispatcher copies the struct in with copy_struct_from_user() into a
+ * buffer that holds any of them, and a handler copies its result back with
+ * velox_ucmd_respond(), in the size the caller asked for.  So handlers
+ * never touch user memory themselves, and one that must answer before it
+ * commits (START) can.
  */
+#include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -24,10 +28,7 @@
 #include "engine.h"
 #include "stats.h"
 
-/* The one engine this device controls (set at register). */
-static struct velox_engine *velox_engine;
-
-/* Big enough for the argument of any ioctl in the table. */
+/* Big enough for the argument of any ioctl in the table (checked there). */
 union velox_ioctl_buf {
 	struct velox_info info;
 	struct velox_config config;
@@ -46,61 +47,106 @@ void velox_info_fill(struct velox_info *info)
 	info->max_ring = VELOX_RING_MAX;
 }
 
-static int velox_get_info(struct velox_engine *e, void *arg)
+/*
+ * Copy @ucmd->cmd back to the caller: what the kernel knows, in the
+ * caller's size, with the size field saying how much that is.
+ */
+static int velox_ucmd_respond(struct velox_ucmd *ucmd, u32 size)
 {
-	velox_info_fill(arg);
+	u32 n = min(ucmd->user_size, size);
+
+	*(u32 *)ucmd->cmd = n;
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, n))
+		return -EFAULT;
 	return 0;
 }
 
-static int velox_start(struct velox_engine *e, void *arg)
+static int velox_get_info(struct velox_ucmd *ucmd)
 {
-	return velox_engine_start(e, arg);
+	velox_info_fill(ucmd->cmd);
+	return velox_ucmd_respond(ucmd, sizeof(struct velox_info));
 }
 
-static int velox_stop(struct velox_engine *e, void *arg)
+/* Tell the caller what will run before it runs: see velox_start(). */
+static int velox_start_accept(void *arg, const struct velox_config *runs)
 {
-	return velox_engine_stop(e);
+	struct velox_ucmd *ucmd = arg;
+
+	memcpy(ucmd->cmd, runs, sizeof(*runs));
+	return velox_ucmd_respond(ucmd, sizeof(*runs));
 }
 
-static int velox_get_config(struct velox_engine *e, void *arg)
+/*
+ * START writes back the config that runs (the thread count the module
+ * chose for threads = 0), before any thread wakes: if that copy fails,
+ * nothing was started, so the caller's error is the whole truth.
+ */
+static int velox_start(struct velox_ucmd *ucmd)
 {
-	return velox_engine_get_config(e, arg);
+	return velox_engine_start(ucmd->engine, ucmd->cmd, velox_start_accept,
+				  ucmd);
 }
 
-static int velox_reset_stats(struct velox_engine *e, void *arg)
+static int velox_stop(struct velox_ucmd *ucmd)
 {
-	return velox_engine_reset_stats(e);
+	return velox_engine_stop(ucmd->engine);
 }
 
-#define VELOX_IOCTL_OP(_cmd, _fn, _struct, _last, _admin)		\
-	{								\
-		.cmd = _cmd,						\
-		.size = sizeof(_struct),				\
+static int velox_get_config(struct velox_ucmd *ucmd)
+{
+	int ret = velox_engine_get_config(ucmd->engine, ucmd->cmd);
+
+	if (ret)
+		return ret;
+	return velox_ucmd_respond(ucmd, sizeof(struct velox_config));
+}
+
+static int velox_reset_stats(struct velox_ucmd *ucmd)
+{
+	return velox_engine_reset_stats(ucmd->engine);
+}
+
+/*
+ * A row at its command's place in the table: VELOX_IOC_<_name>.  @_last is
+ * the last field of the struct's first version: a shorter struct is
+ * -EINVAL.
+ */
+#define VELOX_IOCTL_OP(_name, _fn, _struct, _last, _admin)		\
+	[_IOC_NR(VELOX_IOC_##_name) - VELOX_CMD_BASE] = {		\
+		.cmd = VELOX_IOC_##_name,				\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(union velox_ioctl_buf) < \
+					  sizeof(_struct)),		\
 		.min_size = offsetofend(_struct, _last),		\
 		.admin = _admin,					\
 		.execute = _fn,						\
 	}
 
 /* An ioctl that takes no argument. */
-#define VELOX_IOCTL_OP_NOARG(_cmd, _fn, _admin)				\
-	{								\
-		.cmd = _cmd,						\
+#define VELOX_IOCTL_OP_NOARG(_name, _fn, _admin)			\
+	[_IOC_NR(VELOX_IOC_##_name) - VELOX_CMD_BASE] = {		\
+		.cmd = VELOX_IOC_##_name,				\
 		.admin = _admin,					\
 		.execute = _fn,						\
 	}
 
-/* Indexed by command number - VELOX_CMD_BASE: keep the rows in that order. */
 static const struct velox_ioctl_op velox_ioctl_ops[] = {
-	VELOX_IOCTL_OP(VELOX_IOC_GET_INFO, velox_get_info,
-		       struct velox_info, abi_version, false),
-	VELOX_IOCTL_OP(VELOX_IOC_START, velox_start,
-		       struct velox_config, __reserved, true),
-	VELOX_IOCTL_OP_NOARG(VELOX_IOC_STOP, velox_stop, true),
-	VELOX_IOCTL_OP(VELOX_IOC_GET_CONFIG, velox_get_config,
-		       struct velox_config, __reserved, false),
-	VELOX_IOCTL_OP_NOARG(VELOX_IOC_RESET_STATS, velox_reset_stats, true),
+	VELOX_IOCTL_OP(GET_INFO, velox_get_info, struct velox_info, max_ring,
+		       false),
+	VELOX_IOCTL_OP(START, velox_start, struct velox_config, __reserved,
+		       true),
+	VELOX_IOCTL_OP_NOARG(STOP, velox_stop, true),
+	VELOX_IOCTL_OP(GET_CONFIG, velox_get_config, struct velox_config,
+		       __reserved, false),
+	VELOX_IOCTL_OP_NOARG(RESET_STATS, velox_reset_stats, true),
 };
 
+/**
+ * velox_ioctl_lookup() - the table's row for @cmd
+ * @cmd: an ioctl number from anywhere
+ *
+ * Return: the row, or NULL if @cmd is not exactly one of Velox's.
+ */
 const struct velox_ioctl_op *velox_ioctl_lookup(unsigned int cmd)
 {
 	unsigned int nr = _IOC_NR(cmd);
@@ -109,18 +155,30 @@ const struct velox_ioctl_op *velox_ioctl_lookup(unsigned int cmd)
 	if (_IOC_TYPE(cmd) != VELOX_IOC_TYPE || nr < VELOX_CMD_BASE ||
 	    nr - VELOX_CMD_BASE >= ARRAY_SIZE(velox_ioctl_ops))
 		return NULL;
-	op = &velox_ioctl_ops[nr - VELOX_CMD_BASE];
+	/* The index came from userspace: no speculating past the table. */
+	nr = array_index_nospec(nr - VELOX_CMD_BASE,
+				ARRAY_SIZE(velox_ioctl_ops));
+	op = &velox_ioctl_ops[nr];
+	/* A hole in the table has cmd 0, which matches no Velox ioctl. */
 	if (op->cmd != cmd)
 		return NULL;
 	return op;
 }
 
+static struct velox_chardev *velox_chardev_of(struct file *file)
+{
+	/* misc_open() points private_data at the miscdevice. */
+	return container_of(file->private_data, struct velox_chardev, misc);
+}
+
 static long velox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	const struct velox_ioctl_op *op = velox_ioctl_lookup(cmd);
-	void __user *uarg = (void __user *)arg;
+	struct velox_ucmd ucmd = {
+		.engine = velox_chardev_of(file)->engine,
+		.ubuffer = (void __user *)arg,
+	};
 	union velox_ioctl_buf buf;
-	u32 usize;
 	int ret;
 
 	if (!op)
@@ -128,41 +186,37 @@ static long velox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (op->admin && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (!op->size)
-		return op->execute(velox_engine, NULL);
-	if (get_user(usize, (u32 __user *)uarg))
+		return op->execute(&ucmd);
+	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
 		return -EFAULT;
-	if (usize < op->min_size)
+	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
 	/* As clone3() and openat2(): no scanning of megabytes for zeroes. */
-	if (usize > PAGE_SIZE)
+	if (ucmd.user_size > PAGE_SIZE)
 		return -E2BIG;
-	ret = copy_struct_from_user(&buf, op->size, uarg, usize);
+	ret = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
+				    ucmd.user_size);
 	if (ret)
 		return ret;
-	ret = op->execute(velox_engine, &buf);
-	if (ret)
-		return ret;
-	/* What the kernel knows, in the caller's size; the size stays ours. */
-	if (op->size >= sizeof(u32))
-		*(u32 *)&buf = min_t(u32, usize, op->size);
-	if (copy_to_user(uarg, &buf, min_t(size_t, usize, op->size)))
-		return -EFAULT;
-	return 0;
+	ucmd.cmd = &buf;
+	return op->execute(&ucmd);
 }
 
 /*
- * The stats area, read-only: refuse a writable mapping, and take away
- * VM_MAYWRITE so mprotect() cannot make it writable later.  Not copied
- * into a child, not dumped.  remap_vmalloc_range() refuses a length or
- * offset beyond the area.
+ * The stats area, read-only and not executable: refuse such a mapping,
+ * and take away VM_MAYWRITE and VM_MAYEXEC so mprotect() cannot add
+ * either later.  Not copied into a child, not dumped.
+ * remap_vmalloc_range() refuses a length or offset beyond the area.
  */
 static int velox_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & VM_WRITE)
+	struct velox_engine *e = velox_chardev_of(file)->engine;
+
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
-	velox_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTDUMP, VM_MAYWRITE);
-	return remap_vmalloc_range(vma, velox_engine->stats.area,
-				   vma->vm_pgoff);
+	velox_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTDUMP,
+			   VM_MAYWRITE | VM_MAYEXEC);
+	return remap_vmalloc_range(vma, e->stats.area, vma->vm_pgoff);
 }
 
 static const struct file_operations velox_fops = {
@@ -173,20 +227,19 @@ static const struct file_operations velox_fops = {
 	.llseek = noop_llseek,
 };
 
-static struct miscdevice velox_miscdev = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = VELOX_DEVICE_NAME,
-	.fops = &velox_fops,
-	.mode = 0600,
-};
-
-int velox_chardev_register(struct velox_engine *e)
+int velox_chardev_register(struct velox_chardev *cd, struct velox_engine *e)
 {
-	velox_engine = e;
-	return misc_register(&velox_miscdev);
+	cd->engine = e;
+	cd->misc = (struct miscdevice){
+		.minor = MISC_DYNAMIC_MINOR,
+		.name = VELOX_DEVICE_NAME,
+		.fops = &velox_fops,
+		.mode = 0600,
+	};
+	return misc_register(&cd->misc);
 }
 
-void velox_chardev_unregister(void)
+void velox_chardev_unregister(struct velox_chardev *cd)
 {
-	misc_deregister(&velox_miscdev);
+	misc_deregister(&cd->misc);
 }

@@ -7,13 +7,13 @@
 #include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
-#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/velox.h>
 
 #include "config.h"
 #include "core/lane.h"
+#include "core/ring.h"
 
 static const char *const backoff_names[VELOX_BACKOFF_POLICIES] = {
 	[VELOX_BACKOFF_SPIN] = "spin",
@@ -80,7 +80,7 @@ const char *velox_config_invalid(const struct velox_config *cfg)
 	if (cfg->flush_us < 1 || cfg->flush_us > VELOX_FLUSH_US_MAX)
 		return "flush_us";
 	if (cfg->ring < VELOX_RING_MIN || cfg->ring > VELOX_RING_MAX ||
-	    !is_power_of_2(cfg->ring))
+	    !velox_ring_capacity_valid(cfg->ring))
 		return "ring";
 	if (cfg->sample < 1 || cfg->sample > VELOX_SAMPLE_MAX)
 		return "sample";

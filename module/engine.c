@@ -36,11 +36,12 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include <trace/events/velox.h>
+
 #include "config.h"
 #include "core/backoff.h"
 #include "core/lane.h"
 #include "engine.h"
-#include "trace.h"
 
 /* The book: a band of prices around where the order mix starts. */
 #define VELOX_BOOK_LEVELS	1024
@@ -108,7 +109,7 @@ static void velox_worker_idle(struct velox_worker *w, struct velox_backoff *bo)
 		break;
 	case VELOX_BACKOFF_DO_YIELD:
 		preempt_disable();
-		velox_stats_sink(stats)->tally.idle_yields++;
+		velox_stats_sink(stats)->count.idle_yields++;
 		preempt_enable();
 		/*
 		 * Into the scheduler even if the tick has not asked
@@ -119,7 +120,7 @@ static void velox_worker_idle(struct velox_worker *w, struct velox_backoff *bo)
 		break;
 	case VELOX_BACKOFF_DO_SLEEP:
 		preempt_disable();
-		velox_stats_sink(stats)->tally.idle_sleeps++;
+		velox_stats_sink(stats)->count.idle_sleeps++;
 		preempt_enable();
 		usleep_range(VELOX_IDLE_SLEEP_MIN_US, VELOX_IDLE_SLEEP_MAX_US);
 		break;
@@ -160,8 +161,9 @@ static int velox_worker_fn(void *arg)
 			velox_backoff_reset(&bo);
 		} else if (velox_lane_done(w->lane, w->stages)) {
 			w->done = true;
+			/* The last thread to drain hands the run to teardown. */
 			if (atomic_dec_and_test(&e->busy))
-				wake_up(&e->idle_wq);
+				queue_work(system_unbound_wq, &e->halt_work);
 		} else {
 			velox_worker_idle(w, &bo);
 		}
@@ -190,8 +192,8 @@ static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 					 unsigned int threads)
 {
 	size_t ring_bytes = (size_t)cfg->ring * sizeof(struct velox_txn);
-	size_t bq_bytes = (size_t)velox_lane_bq_capacity(cfg->ring) *
-			  sizeof(struct velox_bundle);
+	size_t bundle_bytes = (size_t)velox_lane_bundle_slots(cfg->ring) *
+			      sizeof(struct velox_bundle);
 	unsigned int nworkers = cfg->lanes * threads;
 	struct velox_run *run;
 	unsigned int i;
@@ -208,7 +210,7 @@ static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 		goto out_free_run;
 	for (i = 0; i < cfg->lanes; i++) {
 		run->lanes[i] = kvzalloc(sizeof(*run->lanes[i]), GFP_KERNEL);
-		run->slots[i] = kvmalloc(2 * ring_bytes + bq_bytes, GFP_KERNEL);
+		run->slots[i] = kvmalloc(2 * ring_bytes + bundle_bytes, GFP_KERNEL);
 		if (!run->lanes[i] || !run->slots[i])
 			goto out_free_run;
 	}
@@ -238,7 +240,7 @@ static void velox_run_setup(struct velox_run *run,
 	unsigned int i;
 
 	velox_book_init(&run->book, run->levels, VELOX_BOOK_LEVELS,
-			VELOX_BOOK_BASE, cfg->spin_cap);
+			VELOX_BOOK_BASE, VELOX_BOOK_SPIN_CAP);
 	for (i = 0; i < run->nlanes; i++) {
 		u8 *slots = run->slots[i];
 
@@ -266,6 +268,13 @@ static const char *const velox_thread_names[VELOX_THREADS_MAX + 1][4] = {
 	[2] = { "-in", "-out" },
 	[4] = { "-ingress", "-matcher", "-bundler", "-output" },
 };
+
+/* Stop the first @n threads of @run (created, awake or not). */
+static void velox_workers_stop(struct velox_run *run, unsigned int n)
+{
+	while (n--)
+		kthread_stop(run->workers[n].task);
+}
 
 /*
  * Create every thread, bound if the config names CPUs, but wake none: a
@@ -300,8 +309,7 @@ static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
 	return 0;
 
 out_stop_workers:
-	while (k--)
-		kthread_stop(run->workers[k].task);
+	velox_workers_stop(run, k);
 	return ret;
 }
 
@@ -324,9 +332,9 @@ static void velox_engine_publish(struct velox_engine *e)
 		for (i = 0; i < run->nlanes; i++) {
 			const struct velox_lane *l = run->lanes[i];
 
-			st->lane[i].generated = READ_ONCE(l->in.generated);
-			st->lane[i].dropped = READ_ONCE(l->in.dropped);
-			st->lane[i].delivered = READ_ONCE(l->out.delivered);
+			st->lane[i].generated = READ_ONCE(l->ingress.generated);
+			st->lane[i].dropped = READ_ONCE(l->ingress.dropped);
+			st->lane[i].delivered = READ_ONCE(l->output.delivered);
 		}
 		st->total.resting_qty = velox_book_resting(&run->book);
 	}
@@ -349,54 +357,69 @@ static void velox_publish_work(struct work_struct *work)
  * velox_engine_start() - run the pipeline with @cfg
  * @e: the engine
  * @cfg: the config, not yet checked
+ * @accept: if not NULL, called with the config that is about to run (its
+ *	thread count resolved) once everything is ready but before any
+ *	thread wakes; if it fails, nothing starts and its error is returned
+ * @arg: @accept's argument
  *
- * Return: 0; -EINVAL for a bad config, -EBUSY if running, -ENOMEM, or
- * what creating a thread failed with.
+ * /dev/velox's START copies the config back to the caller in @accept, so
+ * that a caller is never told it failed about a pipeline that runs.
+ *
+ * Return: 0; -EINVAL for a bad config, -EBUSY if not stopped, -EINTR if
+ * killed while waiting for the lock, -ENOMEM, what creating a thread
+ * failed with, or what @accept returned.
  */
-int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg)
+int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
+		       int (*accept)(void *arg, const struct velox_config *runs),
+		       void *arg)
 {
-	unsigned int threads, i;
+	struct velox_config runs;
 	struct velox_run *run;
+	unsigned int i;
 	int ret;
 
+	/* A bad config is -EINVAL whatever the state. */
 	ret = velox_config_check(cfg);
 	if (ret)
 		return ret;
-	threads = velox_config_threads(cfg);
+	runs = *cfg;
+	runs.size = sizeof(runs);
+	runs.threads = velox_config_threads(cfg);
 
-	/* Killable: a caller must not hang behind a long drain. */
 	if (mutex_lock_killable(&e->lock))
 		return -EINTR;
 	if (e->state != VELOX_STATE_STOPPED) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	run = velox_run_alloc(cfg, threads);
+	run = velox_run_alloc(&runs, runs.threads);
 	if (!run) {
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	ret = velox_workers_create(e, run, threads, cfg->cpus);
+	ret = velox_workers_create(e, run, runs.threads, runs.cpus);
 	if (ret)
 		goto out_free_run;
+	if (accept) {
+		ret = accept(arg, &runs);
+		if (ret)
+			goto out_stop_workers;
+	}
 
-	/* What runs, with the thread count it resolved to; read by threads. */
-	e->cfg = *cfg;
-	e->cfg.size = sizeof(e->cfg);
-	e->cfg.threads = threads;
-
+	/* What runs; read by the threads once they wake. */
+	e->cfg = runs;
 	/* A run starts from zero; no thread of this run is awake yet. */
 	velox_stats_reset(&e->stats);
 	e->start_ns = ktime_get_ns();
 	e->stop_ns = 0;
-	velox_run_setup(run, cfg, e->start_ns);
+	velox_run_setup(run, &runs, e->start_ns);
 	e->run = run;
 	e->runs++;
 	atomic_set(&e->busy, run->nworkers);
 	WRITE_ONCE(e->state, VELOX_STATE_RUNNING);
 	velox_engine_publish(e);
-	trace_velox_engine_start(e->runs, cfg->lanes, threads, cfg->rate,
-				 cfg->sample);
+	trace_velox_engine_start(e->runs, runs.lanes, runs.threads, runs.rate,
+				 runs.sample);
 	for (i = 0; i < run->nworkers; i++)
 		wake_up_process(run->workers[i].task);
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
@@ -404,6 +427,8 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg)
 	mutex_unlock(&e->lock);
 	return 0;
 
+out_stop_workers:
+	velox_workers_stop(run, run->nworkers);
 out_free_run:
 	velox_run_free(run);
 out_unlock:
@@ -411,19 +436,35 @@ out_unlock:
 	return ret;
 }
 
-/* Drain and tear down the current run.  Called with @e->lock held. */
-static void velox_engine_halt(struct velox_engine *e)
+/* Ask every lane to stop; the threads drain, the last one calls halt. */
+static void velox_engine_begin_stop(struct velox_engine *e)
 {
-	struct velox_run *run = e->run;
 	unsigned int i;
 
 	lockdep_assert_held(&e->lock);
 	WRITE_ONCE(e->state, VELOX_STATE_STOPPING);
-	for (i = 0; i < run->nlanes; i++)
-		velox_lane_stop(run->lanes[i]);
-	wait_event(e->idle_wq, !atomic_read(&e->busy));
-	for (i = 0; i < run->nworkers; i++)
-		kthread_stop(run->workers[i].task);
+	for (i = 0; i < e->run->nlanes; i++)
+		velox_lane_stop(e->run->lanes[i]);
+}
+
+/*
+ * Tear down a run whose threads have all drained: queued by the last of
+ * them, so no caller has to stay to finish a stop.  A STOP that was
+ * killed while the lanes drained therefore still ends in a stopped
+ * pipeline, with its final counts published and its memory freed.
+ */
+static void velox_halt_work(struct work_struct *work)
+{
+	struct velox_engine *e = container_of(work, struct velox_engine,
+					      halt_work);
+	struct velox_run *run;
+	unsigned int i;
+
+	mutex_lock(&e->lock);
+	run = e->run;
+	if (WARN_ON_ONCE(e->state != VELOX_STATE_STOPPING || !run))
+		goto out_unlock;
+	velox_workers_stop(run, run->nworkers);
 	cancel_delayed_work_sync(&e->publish_work);
 
 	e->stop_ns = ktime_get_ns();
@@ -433,30 +474,46 @@ static void velox_engine_halt(struct velox_engine *e)
 		u64 gen = 0, del = 0, drop = 0;
 
 		for (i = 0; i < run->nlanes; i++) {
-			gen += run->lanes[i]->in.generated;
-			drop += run->lanes[i]->in.dropped;
-			del += run->lanes[i]->out.delivered;
+			gen += run->lanes[i]->ingress.generated;
+			drop += run->lanes[i]->ingress.dropped;
+			del += run->lanes[i]->output.delivered;
 		}
 		trace_velox_engine_stop(e->runs, gen, del, drop,
 					e->stop_ns - e->start_ns);
 	}
 	e->run = NULL;
 	velox_run_free(run);
+out_unlock:
+	mutex_unlock(&e->lock);
+	wake_up_all(&e->stopped_wq);
+}
+
+static bool velox_engine_stopping(struct velox_engine *e)
+{
+	return READ_ONCE(e->state) == VELOX_STATE_STOPPING;
 }
 
 /**
  * velox_engine_stop() - drain the lanes and stop; nothing if stopped
  * @e: the engine
  *
- * Return: 0.  When it returns, every thread is gone and the stats area
- * holds the run's final counts.
+ * Killable: a fatal signal ends the wait (for the lock, or for the drain)
+ * with -EINTR, and the lanes go on draining; the last thread to finish
+ * tears the run down (velox_halt_work()).  A STOP while stopping waits
+ * for that stop.
+ *
+ * Return: 0 once every thread is gone and the stats area holds the run's
+ * final counts, or -EINTR.
  */
 int velox_engine_stop(struct velox_engine *e)
 {
-	mutex_lock(&e->lock);
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
 	if (e->state == VELOX_STATE_RUNNING)
-		velox_engine_halt(e);
+		velox_engine_begin_stop(e);
 	mutex_unlock(&e->lock);
+	if (wait_event_killable(e->stopped_wq, !velox_engine_stopping(e)))
+		return -EINTR;
 	return 0;
 }
 
@@ -492,7 +549,8 @@ int velox_engine_init(struct velox_engine *e,
 	int ret;
 
 	mutex_init(&e->lock);
-	init_waitqueue_head(&e->idle_wq);
+	init_waitqueue_head(&e->stopped_wq);
+	INIT_WORK(&e->halt_work, velox_halt_work);
 	INIT_DELAYED_WORK(&e->publish_work, velox_publish_work);
 	e->state = VELOX_STATE_STOPPED;
 	e->defaults = *defaults;
@@ -507,10 +565,19 @@ int velox_engine_init(struct velox_engine *e,
 	return 0;
 }
 
-/* Stop if running and free everything.  Safe after a failed start. */
+/*
+ * Stop if running and free everything.  Safe after a failed start.  Not
+ * killable: module exit waits for the drain.
+ */
 void velox_engine_exit(struct velox_engine *e)
 {
-	velox_engine_stop(e);
+	mutex_lock(&e->lock);
+	if (e->state == VELOX_STATE_RUNNING)
+		velox_engine_begin_stop(e);
+	mutex_unlock(&e->lock);
+	wait_event(e->stopped_wq, !velox_engine_stopping(e));
+	/* The teardown may still be on its way out of the lock. */
+	flush_work(&e->halt_work);
 	velox_stats_exit(&e->stats);
 	mutex_destroy(&e->lock);
 }

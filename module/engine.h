@@ -25,8 +25,10 @@ struct velox_run;
  * @runs: runs started so far
  * @start_ns: when the current or last run started
  * @stop_ns: when it stopped; 0 while running
- * @busy: threads of the current run that have not finished draining
- * @idle_wq: where STOP waits for @busy to reach 0
+ * @busy: threads of the current run that have not finished draining;
+ *	the one that takes it to 0 queues @halt_work
+ * @halt_work: tears the run down once every thread has drained
+ * @stopped_wq: where STOP and module exit wait for @halt_work
  * @publish_work: republishes the stats while running
  * @stats: per-CPU sinks and the published area
  */
@@ -40,7 +42,8 @@ struct velox_engine {
 	u64 start_ns;
 	u64 stop_ns;
 	atomic_t busy;
-	wait_queue_head_t idle_wq;
+	struct work_struct halt_work;
+	wait_queue_head_t stopped_wq;
 	struct delayed_work publish_work;
 	struct velox_stats_state stats;
 };
@@ -48,7 +51,9 @@ struct velox_engine {
 int velox_engine_init(struct velox_engine *e,
 		      const struct velox_config *defaults);
 void velox_engine_exit(struct velox_engine *e);
-int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg);
+int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
+		       int (*accept)(void *arg, const struct velox_config *runs),
+		       void *arg);
 int velox_engine_stop(struct velox_engine *e);
 int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
 int velox_engine_reset_stats(struct velox_engine *e);

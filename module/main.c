@@ -16,6 +16,7 @@
 
 #include "chardev.h"
 #include "config.h"
+#include "core/names.h"
 #include "debugfs.h"
 #include "engine.h"
 
@@ -72,6 +73,7 @@ module_param(autostart, bool, 0444);
 MODULE_PARM_DESC(autostart, "Start the pipeline at load");
 
 static struct velox_engine velox_engine;
+static struct velox_chardev velox_chardev;
 
 /* The parameters as a config; -EINVAL (and a line saying which) if bad. */
 static int velox_params_config(struct velox_config *cfg)
@@ -121,11 +123,11 @@ static int __init velox_init(void)
 		return ret;
 	/* Before the device exists: a failure then has no user to surprise. */
 	if (autostart) {
-		ret = velox_engine_start(&velox_engine, &cfg);
+		ret = velox_engine_start(&velox_engine, &cfg, NULL, NULL);
 		if (ret)
 			goto out_engine_exit;
 	}
-	ret = velox_chardev_register(&velox_engine);
+	ret = velox_chardev_register(&velox_chardev, &velox_engine);
 	if (ret)
 		goto out_engine_exit;
 	velox_debugfs_init(&velox_engine);
@@ -139,7 +141,7 @@ out_engine_exit:
 static void __exit velox_exit(void)
 {
 	velox_debugfs_exit();
-	velox_chardev_unregister();
+	velox_chardev_unregister(&velox_chardev);
 	velox_engine_exit(&velox_engine);
 }
 

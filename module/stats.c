@@ -3,7 +3,8 @@
  * Statistics: per-CPU sinks on the hot path, a published copy for readers.
  *
  * Stages count into the sink of the CPU they run on.  A publisher sums the
- * sinks into struct velox_stats and copies that into the area users mmap,
+ * sinks of the CPUs that counted into struct velox_stats and copies that
+ * into the area users mmap,
  * inside a seqcount write section, as the vDSO publishes its data
  * (include/vdso/helpers.h): readers copy, then retry if the count was odd
  * or changed.  Sums taken while stages run are a moment's view, each
@@ -17,7 +18,7 @@
 #include <linux/vmalloc.h>
 #include <linux/velox.h>
 
-#include "core/lane.h"
+#include "core/sink.h"
 #include "stats.h"
 
 size_t velox_stats_size(void)
@@ -48,7 +49,10 @@ int velox_stats_init(struct velox_stats_state *s)
 	if (!s->scratch)
 		goto out_free_area;
 
-	velox_stats_reset(s);
+	/* Every sink starts empty (an empty histogram's min is ~0, not 0). */
+	for_each_possible_cpu(cpu)
+		velox_sink_init(s->sinks[cpu]);
+	cpumask_clear(&s->used);
 	mutex_lock(&s->lock);
 	velox_stats_prepare(s);
 	velox_stats_commit(s);
@@ -76,40 +80,14 @@ void velox_stats_exit(struct velox_stats_state *s)
 	mutex_destroy(&s->lock);
 }
 
-/* Zero every sink.  Only while no stage runs. */
+/* Zero every sink written since the last reset.  Only while no stage runs. */
 void velox_stats_reset(struct velox_stats_state *s)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_cpu(cpu, &s->used)
 		velox_sink_init(s->sinks[cpu]);
-}
-
-static void counters_fill(struct velox_counters *c, const struct velox_tally *t)
-{
-	int i;
-
-	c->generated = t->generated;
-	c->delivered = t->delivered;
-	c->dropped = t->dropped;
-	c->sampled = t->sampled;
-	c->seq_errors = t->seq_errors;
-	c->bundles = t->bundles;
-	for (i = 0; i < VELOX_FLUSH_REASONS; i++)
-		c->flushes[i] = t->flushes[i];
-	c->orders = t->book.orders;
-	c->rejected = t->book.rejected;
-	c->submitted_qty = t->book.submitted_qty;
-	c->rejected_qty = t->book.rejected_qty;
-	c->fills = t->book.fills;
-	c->filled_qty = t->book.filled_qty;
-	c->rested_qty = t->book.rested_qty;
-	c->cancelled_qty = t->book.cancelled_qty;
-	c->expired_qty = t->book.expired_qty;
-	c->cas_retries = t->book.cas_retries;
-	c->full_waits = t->full_waits;
-	c->idle_yields = t->idle_yields;
-	c->idle_sleeps = t->idle_sleeps;
+	cpumask_clear(&s->used);
 }
 
 /**
@@ -124,7 +102,6 @@ static void counters_fill(struct velox_counters *c, const struct velox_tally *t)
 struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 {
 	struct velox_stats *st = s->scratch;
-	struct velox_tally sum = {};
 	struct velox_hist *hist;
 	unsigned int cpu;
 	int i;
@@ -142,18 +119,16 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 	for_each_possible_cpu(cpu) {
 		const struct velox_sink *sink = s->sinks[cpu];
 
-		velox_tally_add(&sum, &sink->tally);
+		/* test_bit: workers may be marking CPUs meanwhile. */
+		if (!cpumask_test_cpu(cpu, &s->used))
+			continue;
+		velox_counters_add(&st->total, &sink->count);
 		for (i = 0; i < VELOX_STAGES; i++)
 			velox_hist_merge(&hist[i], &sink->hist[i]);
 	}
-	counters_fill(&st->total, &sum);
-	/*
-	 * A sink being written may have a bucket counted but not yet its
-	 * count, or the reverse: publish the count its buckets add up to,
-	 * so readers never see a count without buckets.
-	 */
+	/* Sinks being written were caught mid-record: let the buckets decide. */
 	for (i = 0; i < VELOX_STAGES; i++)
-		hist[i].count = velox_hist_bucket_sum(&hist[i]);
+		velox_hist_settle(&hist[i]);
 	return st;
 }
 

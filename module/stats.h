@@ -2,6 +2,7 @@
 #ifndef VELOX_STATS_H
 #define VELOX_STATS_H
 
+#include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/smp.h>
 #include <linux/types.h>
@@ -13,6 +14,9 @@ struct velox_stats;
  * struct velox_stats_state - counting and publishing
  * @sinks: one per possible CPU, each written only on its CPU (with
  *	preemption off), so counting needs neither atomics nor shared lines
+ * @used: the CPUs whose sinks were written since the last reset: the
+ *	only ones a publication merges, so its cost follows the CPUs that
+ *	ran workers, not the CPUs the machine could have
  * @area: the published struct velox_stats, mmap'd read-only by users
  * @scratch: where the next publication is built, so that @area is odd
  *	(being rewritten) only for one memcpy
@@ -21,6 +25,7 @@ struct velox_stats;
  */
 struct velox_stats_state {
 	struct velox_sink **sinks;
+	struct cpumask used;
 	struct velox_stats *area;
 	struct velox_stats *scratch;
 	size_t size;
@@ -34,10 +39,22 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s);
 void velox_stats_commit(struct velox_stats_state *s);
 size_t velox_stats_size(void);
 
-/* This CPU's sink; call with preemption disabled. */
+/**
+ * velox_stats_sink() - this CPU's sink, to count into
+ * @s: the stats
+ *
+ * Call with preemption disabled.  The first call on a CPU after a reset
+ * marks it used; later calls only read the mask, a line nobody writes.
+ *
+ * Return: the sink of the calling CPU.
+ */
 static inline struct velox_sink *velox_stats_sink(struct velox_stats_state *s)
 {
-	return s->sinks[smp_processor_id()];
+	unsigned int cpu = smp_processor_id();
+
+	if (!cpumask_test_cpu(cpu, &s->used))
+		cpumask_set_cpu(cpu, &s->used);
+	return s->sinks[cpu];
 }
 
 #endif /* VELOX_STATS_H */

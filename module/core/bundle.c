@@ -25,7 +25,6 @@ static void velox_bundler_flush(struct velox_bundler *b,
 	bundle->seq = b->seq++;
 	bundle->reason = reason;
 	bundle->__reserved = 0;
-	b->flushes[reason]++;
 }
 
 /**
@@ -51,22 +50,6 @@ bool velox_bundler_filled(struct velox_bundler *b, struct velox_bundle *bundle,
 		return false;
 	velox_bundler_flush(b, bundle, now_ns, VELOX_FLUSH_FULL);
 	return true;
-}
-
-/**
- * velox_bundler_add() - put one transaction into the open bundle
- * @b: the lane's bundler
- * @bundle: the open bundle
- * @txn: the transaction, copied in
- * @now_ns: the caller's clock
- *
- * Return: as velox_bundler_filled().
- */
-bool velox_bundler_add(struct velox_bundler *b, struct velox_bundle *bundle,
-		       const struct velox_txn *txn, u64 now_ns)
-{
-	bundle->txns[bundle->count] = *txn;
-	return velox_bundler_filled(b, bundle, 1, now_ns);
 }
 
 /* When the open bundle must go out at the latest; U64_MAX if it is empty. */

@@ -12,19 +12,23 @@
 #include <linux/types.h>
 #include <linux/velox.h>
 
+/**
+ * struct velox_bundler - when a lane's open bundle goes out
+ * @timeout_ns: flush a bundle whose oldest transaction waited this long
+ * @oldest_ns: when the open bundle's first transaction came
+ * @size: flush when this many are in, 1..16
+ * @seq: sequence number of the next flush
+ */
 struct velox_bundler {
 	u64 timeout_ns;
-	u64 oldest_ns;		/* when the open bundle's first txn came */
-	u32 size;		/* flush when this many are in, 1..16 */
-	u32 seq;		/* sequence number of the next flush */
-	u64 flushes[VELOX_FLUSH_REASONS];
+	u64 oldest_ns;
+	u32 size;
+	u32 seq;
 };
 
 void velox_bundler_init(struct velox_bundler *b, u32 size, u64 timeout_ns);
 bool velox_bundler_filled(struct velox_bundler *b, struct velox_bundle *bundle,
 			  u32 n, u64 now_ns);
-bool velox_bundler_add(struct velox_bundler *b, struct velox_bundle *bundle,
-		       const struct velox_txn *txn, u64 now_ns);
 bool velox_bundler_poll(struct velox_bundler *b, struct velox_bundle *bundle,
 			u64 now_ns);
 bool velox_bundler_drain(struct velox_bundler *b, struct velox_bundle *bundle,

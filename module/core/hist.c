@@ -3,6 +3,7 @@
  * Log-linear latency histogram: the parts off the hot path.  See hist.h
  * for the bucket layout.
  */
+#include <linux/compiler.h>
 #include <linux/limits.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -23,16 +24,27 @@ void velox_hist_init(struct velox_hist *h)
 	h->min = U64_MAX;
 }
 
+/* A word of a histogram that its CPU may be recording into. */
+static inline u64 hist_word(const u64 *w)
+{
+	/*
+	 * Each word read is whole, and racing with its writer is by design:
+	 * velox_hist_settle() makes the merge agree with itself afterwards.
+	 */
+	return data_race(*w);
+}
+
+/* @src may belong to a CPU that is recording into it (see hist_word()). */
 void velox_hist_merge(struct velox_hist *dst, const struct velox_hist *src)
 {
 	unsigned int i;
 
 	for (i = 0; i < VELOX_HIST_BUCKETS; i++)
-		dst->buckets[i] += src->buckets[i];
-	dst->count += src->count;
-	dst->sum += src->sum;
-	dst->min = min(dst->min, src->min);
-	dst->max = max(dst->max, src->max);
+		dst->buckets[i] += hist_word(&src->buckets[i]);
+	dst->count += hist_word(&src->count);
+	dst->sum += hist_word(&src->sum);
+	dst->min = min(dst->min, hist_word(&src->min));
+	dst->max = max(dst->max, hist_word(&src->max));
 }
 
 /* Smallest value that lands in bucket @index. */
@@ -56,15 +68,43 @@ u64 velox_hist_bucket_width(unsigned int index)
 	return 1ull << ((index >> VELOX_HIST_SUB_BITS) - 1);
 }
 
-/* What the buckets hold, whatever count says. */
-u64 velox_hist_bucket_sum(const struct velox_hist *h)
+/**
+ * velox_hist_settle() - make a histogram read while it was written agree
+ * with itself
+ * @h: a merge of histograms whose writers were recording meanwhile
+ *
+ * A record bumps a bucket, then the count, then min and max, with no
+ * ordering a reader on another CPU can rely on; a merge may catch any of
+ * them without the others.  So the buckets decide: the count becomes what
+ * they hold, and min and max move into the lowest and highest non-empty
+ * bucket, so that a reader never sees a count without buckets, or a min
+ * (0 or ~0) its buckets contradict.  Exact values stay exact: a min that
+ * lies in its bucket is kept.
+ */
+void velox_hist_settle(struct velox_hist *h)
 {
-	u64 sum = 0;
-	unsigned int i;
+	unsigned int i, lo = 0, hi = 0;
+	u64 count = 0;
 
-	for (i = 0; i < VELOX_HIST_BUCKETS; i++)
-		sum += h->buckets[i];
-	return sum;
+	for (i = 0; i < VELOX_HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		if (!count)
+			lo = i;
+		hi = i;
+		count += h->buckets[i];
+	}
+	h->count = count;
+	if (!count) {
+		h->sum = 0;
+		h->min = U64_MAX;
+		h->max = 0;
+		return;
+	}
+	h->min = clamp(h->min, velox_hist_bucket_lo(lo),
+		       velox_hist_bucket_lo(lo) + (velox_hist_bucket_width(lo) - 1));
+	h->max = clamp(h->max, velox_hist_bucket_lo(hi),
+		       velox_hist_bucket_lo(hi) + (velox_hist_bucket_width(hi) - 1));
 }
 
 u64 velox_hist_mean(const struct velox_hist *h)

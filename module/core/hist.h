@@ -81,7 +81,7 @@ void velox_hist_init(struct velox_hist *h);
 void velox_hist_merge(struct velox_hist *dst, const struct velox_hist *src);
 u64 velox_hist_quantile(const struct velox_hist *h, u32 ppm);
 u64 velox_hist_mean(const struct velox_hist *h);
-u64 velox_hist_bucket_sum(const struct velox_hist *h);
+void velox_hist_settle(struct velox_hist *h);
 u64 velox_hist_bucket_lo(unsigned int index);
 u64 velox_hist_bucket_width(unsigned int index);
 

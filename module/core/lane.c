@@ -2,13 +2,17 @@
 /*
  * One step of each stage of a lane.  See lane.h for the model; read the
  * steps in pipeline order: ingress, matcher, bundler, output.
+ *
+ * The tracepoints come from <trace/events/velox.h>, the kernel's place for
+ * a subsystem's events; in userspace the shim's linux/tracepoint.h turns
+ * each into an empty inline, so this file compiles unchanged there.
  */
 #include <asm/barrier.h>
 #include <linux/compiler.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <trace/events/velox.h>
 
-#include "../trace.h"
 #include "lane.h"
 #include "txn.h"
 
@@ -35,93 +39,36 @@ static inline u64 sub_sat(u64 a, u64 b)
 	return a > b ? a - b : 0;
 }
 
-/* splitmix64: tiny, fast, and every seed gives a full-period stream. */
-static inline u64 gen_rand(struct velox_gen *g)
-{
-	u64 z = (g->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-void velox_gen_init(struct velox_gen *g, u64 seed, u8 lane, u32 sample,
-		    const struct velox_book *book)
-{
-	u32 margin = book->nlevels >= 66 ? 32 : book->nlevels / 2;
-
-	*g = (struct velox_gen){
-		.rng = seed ^ ((u64)lane * 0xd1b54a32d192ed03ull),
-		.next_id = ((u64)lane << VELOX_ID_LANE_SHIFT) + 1,
-		.mid = book->base + book->nlevels / 2,
-		.mid_lo = book->base + margin,
-		.mid_hi = book->base + book->nlevels - 1 - margin,
-		.lane = lane,
-		.sample = sample ? sample : 1,
-		.sample_left = sample ? sample : 1,
-	};
-}
-
-/*
- * The order mix, from one 64-bit random number: 60 % limit orders priced
- * around the mid (a few cross the spread), 25 % cancels near the mid, 15 %
- * market orders; sides even; quantity 1..64; the mid takes a random walk
- * inside the band.  Only masks and shifts: no division on this path.
+/**
+ * velox_lane_init() - set up a lane, ready to run from @p->start_ns
+ * @l: the lane
+ * @p: what the config asks of it
+ * @book: the order book every lane shares
+ * @clock: the time source of every step (ns, monotonic)
+ * @to_matcher_slots: @ring transactions' worth of memory
+ * @to_bundler_slots: the same again
+ * @ring: capacity of the two transaction rings, a power of two
+ * @to_output_slots: velox_lane_bundle_slots(@ring) bundles' worth
  */
-void velox_gen_next(struct velox_gen *g, struct velox_txn *t, u64 ts_ns)
-{
-	u64 r = gen_rand(g);
-	u32 pick = r & 0xff;
-	bool ask = r & 0x100;
-	u32 off = (r >> 24) & 15;
-	u32 walk = (r >> 32) & 7;
-
-	t->ts_ns = ts_ns;
-	t->id = g->next_id++;
-	t->qty = 1 + ((r >> 16) & 63);
-	t->side = ask ? VELOX_SIDE_ASK : VELOX_SIDE_BID;
-	t->flags = 0;
-	t->lane = g->lane;
-	t->match_ns = 0;
-	if (pick < 154) {
-		t->kind = VELOX_KIND_LIMIT;
-		t->price = ask ? g->mid + off - 2 : g->mid + 2 - off;
-	} else if (pick < 218) {
-		t->kind = VELOX_KIND_CANCEL;
-		t->price = ask ? g->mid + off : g->mid - off;
-	} else {
-		t->kind = VELOX_KIND_MARKET;
-		t->price = g->mid;
-	}
-	if (walk == 0 && g->mid > g->mid_lo)
-		g->mid--;
-	else if (walk == 1 && g->mid < g->mid_hi)
-		g->mid++;
-	if (!--g->sample_left) {
-		t->flags |= VELOX_TXN_SAMPLED;
-		g->sample_left = g->sample;
-	}
-}
-
 void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 		     struct velox_book *book, velox_clock_fn clock,
-		     void *txq_slots, void *mq_slots, u32 ring,
-		     void *bq_slots)
+		     void *to_matcher_slots, void *to_bundler_slots, u32 ring,
+		     void *to_output_slots)
 {
 	memset(l, 0, sizeof(*l));
 	l->book = book;
 	l->clock = clock;
 	l->id = p->id;
 	l->policy = p->policy;
-	velox_gen_init(&l->in.gen, p->seed, p->id, p->sample, book);
-	l->in.next_ns = p->start_ns;
-	l->in.period_ns = p->period_fp >> 16;
-	l->in.period_frac = p->period_fp & 0xffff;
-	velox_bundler_init(&l->bun.bundler, p->bundle, p->flush_ns);
-	velox_ring_init(&l->txq, txq_slots, ring, TXN_SIZE);
-	velox_ring_init(&l->mq, mq_slots, ring, TXN_SIZE);
-	velox_ring_init(&l->bq, bq_slots, velox_lane_bq_capacity(ring),
-			BUNDLE_SIZE);
+	velox_ordergen_init(&l->ingress.gen, p->seed, p->id, p->sample, book);
+	l->ingress.next_ns = p->start_ns;
+	l->ingress.period_ns = p->period_fp >> 16;
+	l->ingress.period_frac = p->period_fp & 0xffff;
+	velox_bundler_init(&l->bundler.state, p->bundle, p->flush_ns);
+	velox_ring_init(&l->to_matcher, to_matcher_slots, ring);
+	velox_ring_init(&l->to_bundler, to_bundler_slots, ring);
+	velox_ring_init(&l->to_output, to_output_slots,
+			velox_lane_bundle_slots(ring));
 }
 
 void velox_lane_stop(struct velox_lane *l)
@@ -138,18 +85,19 @@ void velox_lane_stop(struct velox_lane *l)
  * The four steps are noinline so that profiles name each stage; a call
  * per step is nothing next to the burst a step moves.
  */
-static noinline u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
+static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
 {
 	u32 n, pushed, work = 0;
 	u64 now;
 
-	if (l->in.npend) {
-		pushed = velox_ring_push_n(&l->txq, &l->in.pend[l->in.pend_off],
-					   l->in.npend, TXN_SIZE);
-		l->in.pend_off += pushed;
-		l->in.npend -= pushed;
-		if (l->in.npend) {
-			t->full_waits++;
+	if (l->ingress.npend) {
+		pushed = velox_ring_push_n(&l->to_matcher,
+					   &l->ingress.pend[l->ingress.pend_off],
+					   l->ingress.npend, TXN_SIZE);
+		l->ingress.pend_off += pushed;
+		l->ingress.npend -= pushed;
+		if (l->ingress.npend) {
+			c->full_waits++;
 			return pushed;
 		}
 		work = pushed;
@@ -160,45 +108,48 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_tally *t)
 	}
 
 	now = l->clock();
-	for (n = 0; n < VELOX_LANE_BURST && l->in.next_ns <= now; n++) {
-		velox_gen_next(&l->in.gen, &l->in.pend[n], l->in.next_ns);
+	for (n = 0; n < VELOX_LANE_BURST && l->ingress.next_ns <= now; n++) {
+		velox_ordergen_next(&l->ingress.gen, &l->ingress.pend[n],
+				    l->ingress.next_ns);
 		/* The period in whole ns plus a carried fraction: no drift. */
-		l->in.frac += l->in.period_frac;
-		l->in.next_ns += l->in.period_ns + (l->in.frac >> 16);
-		l->in.frac &= 0xffff;
+		l->ingress.frac += l->ingress.period_frac;
+		l->ingress.next_ns += l->ingress.period_ns +
+				      (l->ingress.frac >> 16);
+		l->ingress.frac &= 0xffff;
 	}
 	if (!n)
 		return work;
-	t->generated += n;
-	WRITE_ONCE(l->in.generated, l->in.generated + n);
+	c->generated += n;
+	WRITE_ONCE(l->ingress.generated, l->ingress.generated + n);
 
-	pushed = velox_ring_push_n(&l->txq, l->in.pend, n, TXN_SIZE);
+	pushed = velox_ring_push_n(&l->to_matcher, l->ingress.pend, n, TXN_SIZE);
 	if (pushed < n) {
 		if (l->policy == VELOX_POLICY_DROP) {
-			trace_velox_drop(l->id, l->in.pend[pushed].id,
+			trace_velox_drop(l->id, l->ingress.pend[pushed].id,
 					 n - pushed);
-			t->dropped += n - pushed;
-			WRITE_ONCE(l->in.dropped, l->in.dropped + n - pushed);
+			c->dropped += n - pushed;
+			WRITE_ONCE(l->ingress.dropped,
+				   l->ingress.dropped + n - pushed);
 		} else {
-			l->in.pend_off = pushed;
-			l->in.npend = n - pushed;
-			t->full_waits++;
+			l->ingress.pend_off = pushed;
+			l->ingress.npend = n - pushed;
+			c->full_waits++;
 		}
 	}
 	return work + n;
 }
 
 /* Matcher: apply a burst to the shared book, stamp when it was taken. */
-static noinline u32 matcher_step(struct velox_lane *l, struct velox_tally *t)
+static noinline u32 matcher_step(struct velox_lane *l, struct velox_counters *c)
 {
 	u32 n = 0, i, pushed;
 	u64 now;
 
-	if (!l->match.npend) {
+	if (!l->matcher.npend) {
 		bool upstream_done = stage_done(l, IDX_INGRESS);
 
-		n = velox_ring_pop_n(&l->txq, l->match.pend, VELOX_LANE_BURST,
-				     TXN_SIZE);
+		n = velox_ring_pop_n(&l->to_matcher, l->matcher.pend,
+				     VELOX_LANE_BURST, TXN_SIZE);
 		if (!n) {
 			if (upstream_done)
 				finish(l, IDX_MATCHER);
@@ -206,77 +157,79 @@ static noinline u32 matcher_step(struct velox_lane *l, struct velox_tally *t)
 		}
 		now = l->clock();
 		for (i = 0; i < n; i++) {
-			struct velox_txn *txn = &l->match.pend[i];
+			struct velox_txn *txn = &l->matcher.pend[i];
 
-			velox_book_apply(l->book, txn, &t->book);
+			velox_book_apply(l->book, txn, c);
 			if (txn->flags & VELOX_TXN_SAMPLED)
 				txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns),
 						      U32_MAX);
 		}
-		l->match.npend = n;
-		l->match.pend_off = 0;
+		l->matcher.npend = n;
+		l->matcher.pend_off = 0;
 	}
-	pushed = velox_ring_push_n(&l->mq, &l->match.pend[l->match.pend_off],
-				   l->match.npend, TXN_SIZE);
-	l->match.pend_off += pushed;
-	l->match.npend -= pushed;
+	pushed = velox_ring_push_n(&l->to_bundler,
+				   &l->matcher.pend[l->matcher.pend_off],
+				   l->matcher.npend, TXN_SIZE);
+	l->matcher.pend_off += pushed;
+	l->matcher.npend -= pushed;
 	return n + pushed;
 }
 
 /* Hand the flushed bundle on; if the ring is full, keep it for later. */
 static bool bundler_send(struct velox_lane *l)
 {
-	if (!velox_ring_push(&l->bq, &l->bun.open, BUNDLE_SIZE)) {
-		l->bun.ready = true;
+	if (!velox_ring_push(&l->to_output, &l->bundler.open, BUNDLE_SIZE)) {
+		l->bundler.ready = true;
 		return false;
 	}
-	l->bun.ready = false;
-	l->bun.open.count = 0;
+	l->bundler.ready = false;
+	l->bundler.open.count = 0;
 	return true;
 }
 
 /* A bundle was just flushed: trace it once, then send it. */
 static bool bundler_flushed(struct velox_lane *l)
 {
-	const struct velox_bundle *open = &l->bun.open;
+	const struct velox_bundle *open = &l->bundler.open;
 
 	trace_velox_bundle_flush(l->id, open->seq, open->count, open->reason,
-				 open->flush_ns - l->bun.bundler.oldest_ns);
+				 open->flush_ns - l->bundler.state.oldest_ns);
 	return bundler_send(l);
 }
 
 /*
  * Bundler: pop straight into the open bundle, up to what it has room for;
- * flush when full, or when its oldest member waited the timeout.
+ * flush when full, or when its oldest member waited the timeout.  The
+ * timeout is checked on every step that finds the bundle open, busy or
+ * not: a trickle that never fills it must not keep it open past the
+ * timeout.  Once the matcher has finished and its ring is empty, what is
+ * open goes out as a drain.  A step with no bundle open reads no clock.
  */
 static noinline u32 bundler_step(struct velox_lane *l)
 {
-	struct velox_bundler *b = &l->bun.bundler;
-	struct velox_bundle *open = &l->bun.open;
+	struct velox_bundler *b = &l->bundler.state;
+	struct velox_bundle *open = &l->bundler.open;
 	bool upstream_done;
 	u32 n;
+	u64 now;
 
-	if (l->bun.ready && !bundler_send(l))
+	if (l->bundler.ready && !bundler_send(l))
 		return 0;
 
 	upstream_done = stage_done(l, IDX_MATCHER);
-	n = velox_ring_pop_n(&l->mq, &open->txns[open->count],
+	n = velox_ring_pop_n(&l->to_bundler, &open->txns[open->count],
 			     b->size - open->count, TXN_SIZE);
-	if (n) {
-		if (velox_bundler_filled(b, open, n, l->clock()))
-			bundler_flushed(l);
-		return n;
-	}
-	if (!open->count) {
+	if (!n && !open->count) {
 		if (upstream_done)
 			finish(l, IDX_BUNDLER);
 		return 0;
 	}
-	/* Idle with a partial bundle: only now is the clock worth reading. */
-	if (upstream_done ? velox_bundler_drain(b, open, l->clock()) :
-			    velox_bundler_poll(b, open, l->clock()))
-		return bundler_flushed(l);
-	return 0;
+	now = l->clock();
+	if (velox_bundler_filled(b, open, n, now) ||
+	    (!n && upstream_done ? velox_bundler_drain(b, open, now) :
+				   velox_bundler_poll(b, open, now)))
+		return n + bundler_flushed(l);
+	return n;
 }
 
 static void output_record(struct velox_lane *l, struct velox_sink *s,
@@ -303,13 +256,13 @@ static void output_record(struct velox_lane *l, struct velox_sink *s,
  */
 static noinline u32 output_step(struct velox_lane *l, struct velox_sink *s)
 {
-	struct velox_tally *t = &s->tally;
+	struct velox_counters *c = &s->count;
 	bool upstream_done = stage_done(l, IDX_BUNDLER);
 	u32 n, i, k, work = 0;
 	u64 now;
 
-	n = velox_ring_pop_n(&l->bq, l->out.buf, VELOX_LANE_BUNDLE_BURST,
-			     BUNDLE_SIZE);
+	n = velox_ring_pop_n(&l->to_output, l->output.buf,
+			     VELOX_LANE_BUNDLE_BURST, BUNDLE_SIZE);
 	if (!n) {
 		if (upstream_done)
 			finish(l, IDX_OUTPUT);
@@ -317,25 +270,25 @@ static noinline u32 output_step(struct velox_lane *l, struct velox_sink *s)
 	}
 	now = l->clock();
 	for (i = 0; i < n; i++) {
-		const struct velox_bundle *b = &l->out.buf[i];
+		const struct velox_bundle *b = &l->output.buf[i];
 
 		for (k = 0; k < b->count; k++) {
 			const struct velox_txn *txn = &b->txns[k];
 
-			if (unlikely(txn->id <= l->out.last_id))
-				t->seq_errors++;
-			l->out.last_id = txn->id;
+			if (unlikely(txn->id <= l->output.last_id))
+				c->seq_errors++;
+			l->output.last_id = txn->id;
 			if (txn->flags & VELOX_TXN_SAMPLED) {
 				output_record(l, s, b, txn, now);
-				t->sampled++;
+				c->sampled++;
 			}
 		}
-		t->delivered += b->count;
-		t->bundles++;
-		t->flushes[b->reason]++;
+		c->delivered += b->count;
+		c->bundles++;
+		c->flushes[b->reason]++;
 		work += b->count;
 	}
-	WRITE_ONCE(l->out.delivered, l->out.delivered + work);
+	WRITE_ONCE(l->output.delivered, l->output.delivered + work);
 	return work;
 }
 
@@ -353,9 +306,9 @@ u32 velox_lane_run(struct velox_lane *l, unsigned int stages,
 	u32 work = 0;
 
 	if ((stages & VELOX_LANE_INGRESS) && !l->done[IDX_INGRESS])
-		work += ingress_step(l, &sink->tally);
+		work += ingress_step(l, &sink->count);
 	if ((stages & VELOX_LANE_MATCHER) && !l->done[IDX_MATCHER])
-		work += matcher_step(l, &sink->tally);
+		work += matcher_step(l, &sink->count);
 	if ((stages & VELOX_LANE_BUNDLER) && !l->done[IDX_BUNDLER])
 		work += bundler_step(l);
 	if ((stages & VELOX_LANE_OUTPUT) && !l->done[IDX_OUTPUT])
@@ -372,31 +325,4 @@ bool velox_lane_done(const struct velox_lane *l, unsigned int stages)
 		if ((stages & BIT(i)) && !stage_done(l, i))
 			return false;
 	return true;
-}
-
-void velox_sink_init(struct velox_sink *s)
-{
-	int i;
-
-	memset(&s->tally, 0, sizeof(s->tally));
-	for (i = 0; i < VELOX_STAGES; i++)
-		velox_hist_init(&s->hist[i]);
-}
-
-void velox_tally_add(struct velox_tally *sum, const struct velox_tally *t)
-{
-	int i;
-
-	sum->generated += t->generated;
-	sum->dropped += t->dropped;
-	sum->full_waits += t->full_waits;
-	sum->delivered += t->delivered;
-	sum->sampled += t->sampled;
-	sum->seq_errors += t->seq_errors;
-	sum->bundles += t->bundles;
-	for (i = 0; i < VELOX_FLUSH_REASONS; i++)
-		sum->flushes[i] += t->flushes[i];
-	sum->idle_yields += t->idle_yields;
-	sum->idle_sleeps += t->idle_sleeps;
-	velox_book_stats_add(&sum->book, &t->book);
 }

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A lane: the four stages of the pipeline and the rings between them.
+ * A lane: the four stages of the pipeline and the rings between them, each
+ * ring named for the stage that consumes it.
  *
- *   ingress --txq--> matcher --mq--> bundler --bq--> output
+ *   ingress --to_matcher--> matcher --to_bundler--> bundler --to_output--> output
  *
  * This file says what one step of each stage does; it has no threads and
  * reads no clock of its own.  The caller decides which thread runs which
  * stages (velox_lane_run() takes a mask), passes the clock in at init,
- * and passes a sink to count into: in velox.ko one sink per CPU, in the
- * userspace bench one per thread.  So the same code runs in kthreads, in
- * KUnit with a fake clock, and on pthreads.
+ * and passes a sink to count into (sink.h): in velox.ko one sink per CPU,
+ * in the userspace bench one per thread.  So the same code runs in
+ * kthreads, in KUnit with a fake clock, and on pthreads.
  *
  * Every step is bounded and never waits: a full output ring leaves the
  * work pending in the stage until the next step.  A thread may therefore
@@ -29,16 +30,15 @@
 #include <linux/velox.h>
 
 #include "bundle.h"
-#include "hist.h"
 #include "orderbook.h"
+#include "ordergen.h"
 #include "ring.h"
+#include "sink.h"
 
 /* Most transactions one step moves; bounds the work between clock reads. */
 #define VELOX_LANE_BURST	32
 /* Bundles the output stage takes per step. */
 #define VELOX_LANE_BUNDLE_BURST	2
-/* Ids carry their lane in the top byte; the low bits count from 1. */
-#define VELOX_ID_LANE_SHIFT	56
 
 /* Stages, as bits of the mask velox_lane_run() takes. */
 enum velox_lane_stage {
@@ -47,41 +47,6 @@ enum velox_lane_stage {
 	VELOX_LANE_BUNDLER = BIT(2),
 	VELOX_LANE_OUTPUT = BIT(3),
 	VELOX_LANE_ALL = 0xf,
-};
-
-/*
- * What steps count.  One writer per sink (a CPU or a thread), so plain
- * adds, no atomics; readers sum every sink.
- */
-struct velox_tally {
-	u64 generated;
-	u64 dropped;
-	u64 full_waits;
-	u64 delivered;
-	u64 sampled;
-	u64 seq_errors;
-	u64 bundles;
-	u64 flushes[VELOX_FLUSH_REASONS];
-	u64 idle_yields;
-	u64 idle_sleeps;
-	struct velox_book_stats book;
-};
-
-struct velox_sink {
-	struct velox_tally tally;
-	struct velox_hist hist[VELOX_STAGES];
-};
-
-/* The deterministic order mix of one lane. */
-struct velox_gen {
-	u64 rng;		/* splitmix64 state */
-	u64 next_id;
-	u32 mid;		/* price the mix moves around, in ticks */
-	u32 mid_lo;		/* bounds of @mid inside the book's band */
-	u32 mid_hi;
-	u8 lane;
-	u32 sample;		/* mark 1 in @sample transactions */
-	u32 sample_left;	/* transactions until the next mark */
 };
 
 /* What a lane is set up with; the engine derives it from the config. */
@@ -105,9 +70,9 @@ struct velox_lane {
 	u8 id;
 	u8 policy;
 
-	/* Ingress: owned by the thread running it. */
+	/* Each stage's state is owned by the thread running that stage. */
 	struct {
-		struct velox_gen gen;
+		struct velox_ordergen gen;
 		u64 next_ns;		/* intended time of the next txn */
 		u64 period_ns;		/* whole ns between two txns */
 		u32 period_frac;	/* and 1/65536 ns more */
@@ -117,25 +82,25 @@ struct velox_lane {
 		u64 generated;		/* for the per-lane view */
 		u64 dropped;
 		struct velox_txn pend[VELOX_LANE_BURST];
-	} in ____cacheline_aligned_in_smp;
+	} ingress ____cacheline_aligned_in_smp;
 
 	struct {
 		u32 npend;
 		u32 pend_off;
 		struct velox_txn pend[VELOX_LANE_BURST];
-	} match ____cacheline_aligned_in_smp;
+	} matcher ____cacheline_aligned_in_smp;
 
 	struct {
-		struct velox_bundler bundler;
+		struct velox_bundler state;
 		bool ready;		/* @open is flushed, waiting for room */
 		struct velox_bundle open;
-	} bun ____cacheline_aligned_in_smp;
+	} bundler ____cacheline_aligned_in_smp;
 
 	struct {
 		u64 last_id;
 		u64 delivered;
 		struct velox_bundle buf[VELOX_LANE_BUNDLE_BURST];
-	} out ____cacheline_aligned_in_smp;
+	} output ____cacheline_aligned_in_smp;
 
 	/* Set by whoever stops the lane; read by ingress. */
 	bool stop ____cacheline_aligned_in_smp;
@@ -146,31 +111,24 @@ struct velox_lane {
 	 */
 	bool done[4];
 
-	struct velox_ring txq;
-	struct velox_ring mq;
-	struct velox_ring bq;
+	struct velox_ring to_matcher;
+	struct velox_ring to_bundler;
+	struct velox_ring to_output;
 };
 
-/* Slots a lane's rings need, for a txn ring capacity of @ring. */
-static inline u32 velox_lane_bq_capacity(u32 ring)
+/* Slots the ring of bundles needs, for a transaction ring capacity @ring. */
+static inline u32 velox_lane_bundle_slots(u32 ring)
 {
 	return ring / VELOX_BUNDLE_MAX >= 4 ? ring / VELOX_BUNDLE_MAX : 4;
 }
 
 void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 		     struct velox_book *book, velox_clock_fn clock,
-		     void *txq_slots, void *mq_slots, u32 ring,
-		     void *bq_slots);
+		     void *to_matcher_slots, void *to_bundler_slots, u32 ring,
+		     void *to_output_slots);
 u32 velox_lane_run(struct velox_lane *l, unsigned int stages,
 		   struct velox_sink *sink);
 void velox_lane_stop(struct velox_lane *l);
 bool velox_lane_done(const struct velox_lane *l, unsigned int stages);
-
-void velox_gen_init(struct velox_gen *g, u64 seed, u8 lane, u32 sample,
-		    const struct velox_book *book);
-void velox_gen_next(struct velox_gen *g, struct velox_txn *t, u64 ts_ns);
-
-void velox_tally_add(struct velox_tally *sum, const struct velox_tally *t);
-void velox_sink_init(struct velox_sink *s);
 
 #endif /* VELOX_CORE_LANE_H */

@@ -3,8 +3,9 @@
  * Lock-free price-level order book.  See orderbook.h for the model.
  *
  * Every update of a level is "read the word, compute the new word,
- * compare-and-exchange"; a lost race re-reads the word the failed exchange
- * returned, backs off and tries again.  Nothing here blocks or allocates.
+ * compare-and-exchange"; a lost race backs off, re-reads the word and
+ * tries again, and a won one resets the backoff.  Nothing here blocks or
+ * allocates.
  */
 #include <linux/atomic.h>
 #include <linux/compiler.h>
@@ -42,16 +43,35 @@ static inline u64 level_sub(u64 w, bool ask, u32 qty)
 	return ask ? w - ((u64)qty << 32) : w - qty;
 }
 
+/**
+ * velox_book_init() - an empty book over caller-owned levels
+ * @book: the book
+ * @levels: @nlevels words, zeroed here
+ * @nlevels: price levels in the band
+ * @base: price of level 0
+ * @spin_cap: most cpu_relax() calls in one backoff round after a lost
+ *	exchange (velox.ko: VELOX_BOOK_SPIN_CAP)
+ */
 void velox_book_init(struct velox_book *book, u64 *levels, u32 nlevels,
-		     u32 base, u32 backoff_cap)
+		     u32 base, u32 spin_cap)
 {
 	memset(levels, 0, sizeof(*levels) * nlevels);
 	book->levels = levels;
 	book->base = base;
 	book->nlevels = nlevels;
-	book->backoff_cap = backoff_cap;
-	book->best_bid1 = 0;
-	book->best_ask = nlevels;
+	book->spin_cap = spin_cap;
+	book->bids_below = 0;
+	book->asks_from = nlevels;
+}
+
+/* A lost exchange: count it, wait a round, read the level again. */
+static u64 level_lost(struct velox_book *book, u32 i, struct velox_counters *c,
+		      struct velox_backoff *bo)
+{
+	c->cas_retries++;
+	velox_backoff_wait(bo);
+	/* The word the failed exchange returned is stale by now. */
+	return READ_ONCE(book->levels[i]);
 }
 
 static void hint_lower(u32 *hint, u32 v)
@@ -76,7 +96,7 @@ static void hint_raise(u32 *hint, u32 v)
  * what that side still holds.
  */
 static u32 level_take(struct velox_book *book, u32 i, bool ask, u32 want,
-		      u32 *left, struct velox_book_stats *st,
+		      u32 *left, struct velox_counters *c,
 		      struct velox_backoff *bo)
 {
 	u64 w = READ_ONCE(book->levels[i]);
@@ -89,13 +109,11 @@ static u32 level_take(struct velox_book *book, u32 i, bool ask, u32 want,
 			return 0;
 		if (try_cmpxchg64(&book->levels[i], &w, level_sub(w, ask, got)))
 			break;
-		st->cas_retries++;
-		velox_backoff_wait(bo);
-		/* The word the failed exchange returned is stale by now. */
-		w = READ_ONCE(book->levels[i]);
+		w = level_lost(book, i, c, bo);
 	}
-	st->fills++;
-	st->filled_qty += got;
+	velox_backoff_reset(bo);
+	c->fills++;
+	c->filled_qty += got;
 	return got;
 }
 
@@ -110,25 +128,26 @@ static void ask_hint_advance(struct velox_book *book, u32 from, u32 to)
 {
 	u32 i, h = from;
 
-	if (!try_cmpxchg(&book->best_ask, &h, to))
+	if (!try_cmpxchg(&book->asks_from, &h, to))
 		return;
 	for (i = from; i < to; i++) {
 		if (level_ask(READ_ONCE(book->levels[i]))) {
-			hint_lower(&book->best_ask, i);
+			hint_lower(&book->asks_from, i);
 			return;
 		}
 	}
 }
 
-static void bid_hint_retreat(struct velox_book *book, u32 from1, u32 to1)
+/* @from and @to are bids_below values: level @from - 1 down to level @to. */
+static void bid_hint_retreat(struct velox_book *book, u32 from, u32 to)
 {
-	u32 i, h = from1;
+	u32 i, h = from;
 
-	if (!try_cmpxchg(&book->best_bid1, &h, to1))
+	if (!try_cmpxchg(&book->bids_below, &h, to))
 		return;
-	for (i = from1; i > to1; i--) {
+	for (i = from; i > to; i--) {
 		if (level_bid(READ_ONCE(book->levels[i - 1]))) {
-			hint_raise(&book->best_bid1, i);
+			hint_raise(&book->bids_below, i);
 			return;
 		}
 	}
@@ -136,13 +155,13 @@ static void bid_hint_retreat(struct velox_book *book, u32 from1, u32 to1)
 
 /* An incoming bid takes asks from the best up to level @limit. */
 static u32 match_bid(struct velox_book *book, u32 limit, u32 qty,
-		     struct velox_book_stats *st, struct velox_backoff *bo)
+		     struct velox_counters *c, struct velox_backoff *bo)
 {
-	u32 start = READ_ONCE(book->best_ask), i = start, left;
+	u32 start = READ_ONCE(book->asks_from), i = start, left;
 
 	/* Stop at the first level that still holds asks after our take. */
 	while (qty && i <= limit) {
-		qty -= level_take(book, i, true, qty, &left, st, bo);
+		qty -= level_take(book, i, true, qty, &left, c, bo);
 		if (left)
 			break;
 		i++;
@@ -152,20 +171,23 @@ static u32 match_bid(struct velox_book *book, u32 limit, u32 qty,
 	return qty;
 }
 
-/* An incoming ask takes bids from the best down to level @limit. */
+/*
+ * An incoming ask takes bids from the best down to level @limit.  @below
+ * walks as bids_below does: the level it looks at is @below - 1.
+ */
 static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
-		     struct velox_book_stats *st, struct velox_backoff *bo)
+		     struct velox_counters *c, struct velox_backoff *bo)
 {
-	u32 start1 = READ_ONCE(book->best_bid1), i1 = start1, left;
+	u32 start = READ_ONCE(book->bids_below), below = start, left;
 
-	while (qty && i1 > limit) {
-		qty -= level_take(book, i1 - 1, false, qty, &left, st, bo);
+	while (qty && below > limit) {
+		qty -= level_take(book, below - 1, false, qty, &left, c, bo);
 		if (left)
 			break;
-		i1--;
+		below--;
 	}
-	if (i1 < start1)
-		bid_hint_retreat(book, start1, i1);
+	if (below < start)
+		bid_hint_retreat(book, start, below);
 	return qty;
 }
 
@@ -175,7 +197,7 @@ static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
  * same exchange instead: a level never holds both sides.
  */
 static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
-		       struct velox_book_stats *st, struct velox_backoff *bo)
+		       struct velox_counters *c, struct velox_backoff *bo)
 {
 	u64 w = READ_ONCE(book->levels[i]), nw;
 	u32 opp, put;
@@ -185,8 +207,9 @@ static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 		if (opp) {
 			nw = level_sub(w, !ask, opp);
 			if (try_cmpxchg64(&book->levels[i], &w, nw)) {
-				st->fills++;
-				st->filled_qty += opp;
+				velox_backoff_reset(bo);
+				c->fills++;
+				c->filled_qty += opp;
 				qty -= opp;
 				/* Go on from what we wrote, not a failing guess. */
 				w = nw;
@@ -196,33 +219,32 @@ static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 			put = min(VELOX_BOOK_LEVEL_MAX - level_side(w, ask), qty);
 			if (!put) {
 				/* The level is full: refuse the rest. */
-				st->rejected_qty += qty;
+				c->rejected++;
+				c->rejected_qty += qty;
 				return;
 			}
 			nw = level_add(w, ask, put);
 			if (try_cmpxchg64(&book->levels[i], &w, nw)) {
+				velox_backoff_reset(bo);
 				w = nw;
-				st->rested_qty += put;
+				c->rested_qty += put;
 				qty -= put;
 				if (ask)
-					hint_lower(&book->best_ask, i);
+					hint_lower(&book->asks_from, i);
 				else
-					hint_raise(&book->best_bid1, i + 1);
+					hint_raise(&book->bids_below, i + 1);
 				continue;
 			}
 		}
-		st->cas_retries++;
-		velox_backoff_wait(bo);
-		/* The word the failed exchange returned is stale by now. */
-		w = READ_ONCE(book->levels[i]);
+		w = level_lost(book, i, c, bo);
 	}
 }
 
 static void level_cancel(struct velox_book *book, u32 i, bool ask, u32 qty,
-			 struct velox_book_stats *st, struct velox_backoff *bo)
+			 struct velox_counters *c, struct velox_backoff *bo)
 {
-	u32 got = 0;
 	u64 w = READ_ONCE(book->levels[i]);
+	u32 got;
 
 	for (;;) {
 		got = min(level_side(w, ask), qty);
@@ -230,29 +252,27 @@ static void level_cancel(struct velox_book *book, u32 i, bool ask, u32 qty,
 			return;
 		if (try_cmpxchg64(&book->levels[i], &w, level_sub(w, ask, got)))
 			break;
-		st->cas_retries++;
-		velox_backoff_wait(bo);
-		/* The word the failed exchange returned is stale by now. */
-		w = READ_ONCE(book->levels[i]);
+		w = level_lost(book, i, c, bo);
 	}
-	st->cancelled_qty += got;
+	c->cancelled_qty += got;
 }
 
 /**
  * velox_book_apply() - apply one transaction to the book
  * @book: the shared book
  * @txn: a limit, market or cancel order
- * @st: the calling thread's counters
+ * @c: the calling CPU's or thread's counters
  *
  * Limit: trade against the other side from its best price while the price
  * crosses, then rest the remainder at the limit price.  Market: trade what
  * there is at any price, drop the remainder (expired).  Cancel: take up to
  * qty off the order's own side at its price.  Zero quantity, a price
  * outside the band (market orders have none) or an unknown side or kind
- * is rejected and counted.
+ * is rejected and counted; so is the part of a limit order that a full
+ * level cannot hold.
  */
 void velox_book_apply(struct velox_book *book, const struct velox_txn *txn,
-		      struct velox_book_stats *st)
+		      struct velox_counters *c)
 {
 	bool ask = txn->side == VELOX_SIDE_ASK;
 	bool priced = txn->kind != VELOX_KIND_MARKET;
@@ -260,33 +280,33 @@ void velox_book_apply(struct velox_book *book, const struct velox_txn *txn,
 	struct velox_backoff bo;
 	u32 qty = txn->qty;
 
-	st->orders++;
+	c->orders++;
 	if (txn->kind != VELOX_KIND_CANCEL)
-		st->submitted_qty += qty;
+		c->submitted_qty += qty;
 	if (unlikely(!qty || txn->side > VELOX_SIDE_ASK ||
 		     txn->kind > VELOX_KIND_CANCEL ||
 		     (priced && (txn->price < book->base || i >= book->nlevels)))) {
-		st->rejected++;
+		c->rejected++;
 		if (txn->kind != VELOX_KIND_CANCEL)
-			st->rejected_qty += qty;
+			c->rejected_qty += qty;
 		return;
 	}
-	velox_backoff_init(&bo, book->backoff_cap, VELOX_BACKOFF_SPIN);
+	velox_backoff_init(&bo, book->spin_cap, VELOX_BACKOFF_SPIN);
 
 	switch (txn->kind) {
 	case VELOX_KIND_LIMIT:
-		qty = ask ? match_ask(book, i, qty, st, &bo) :
-			    match_bid(book, i, qty, st, &bo);
+		qty = ask ? match_ask(book, i, qty, c, &bo) :
+			    match_bid(book, i, qty, c, &bo);
 		if (qty)
-			level_rest(book, i, ask, qty, st, &bo);
+			level_rest(book, i, ask, qty, c, &bo);
 		break;
 	case VELOX_KIND_MARKET:
-		qty = ask ? match_ask(book, 0, qty, st, &bo) :
-			    match_bid(book, book->nlevels - 1, qty, st, &bo);
-		st->expired_qty += qty;
+		qty = ask ? match_ask(book, 0, qty, c, &bo) :
+			    match_bid(book, book->nlevels - 1, qty, c, &bo);
+		c->expired_qty += qty;
 		break;
 	case VELOX_KIND_CANCEL:
-		level_cancel(book, i, ask, qty, st, &bo);
+		level_cancel(book, i, ask, qty, c, &bo);
 		break;
 	}
 }
@@ -318,27 +338,12 @@ u64 velox_book_resting(const struct velox_book *book)
 	return sum;
 }
 
-void velox_book_stats_add(struct velox_book_stats *sum,
-			  const struct velox_book_stats *st)
-{
-	sum->orders += st->orders;
-	sum->rejected += st->rejected;
-	sum->submitted_qty += st->submitted_qty;
-	sum->rejected_qty += st->rejected_qty;
-	sum->fills += st->fills;
-	sum->filled_qty += st->filled_qty;
-	sum->rested_qty += st->rested_qty;
-	sum->cancelled_qty += st->cancelled_qty;
-	sum->expired_qty += st->expired_qty;
-	sum->cas_retries += st->cas_retries;
-}
-
 /*
- * The conservation invariant of orderbook.h.  Call with every thread's
- * stats summed, once all threads are quiet.
+ * The conservation invariant of struct velox_counters (uapi): call with
+ * every thread's counters summed, once all threads are quiet.
  */
 bool velox_book_conserved(const struct velox_book *book,
-			  const struct velox_book_stats *sum)
+			  const struct velox_counters *sum)
 {
 	u64 resting = velox_book_resting(book);
 

@@ -9,15 +9,22 @@
  * thread changed it first; since both sides live in the word, a level can
  * never hold a bid and an ask at once.
  *
- * best_bid1/best_ask are hints of where to start matching, kept lock-free.
- * On one thread they are bounds: no ask rests below best_ask and no bid
- * at or above best_bid1.  With several matchers, an order may rest across
- * a price another matcher is resting at the same instant, so the book can
- * cross for a while; later orders match it away.  Quantity is conserved
- * exactly regardless (velox_book_conserved()).
+ * @asks_from and @bids_below are hints of where to start matching, kept
+ * lock-free.  On one thread they are bounds: no ask rests below asks_from
+ * and no bid at or above bids_below.  With several matchers, an order may
+ * rest across a price another matcher is resting at the same instant, so
+ * the book can cross for a while; later orders match it away.  Quantity
+ * is conserved exactly regardless (velox_book_conserved()).
  *
- * Counters go to a struct velox_book_stats the caller owns, one per
- * thread or CPU, so the book itself has no shared counter.
+ * A lost exchange backs off (backoff.h) before it tries again, spinning
+ * at most @spin_cap cpu_relax() calls in one round; the wait starts again
+ * from one call after every exchange that succeeds.  The matcher applies
+ * a burst with preemption off, so it is this cap, not the idle threads'
+ * spin_cap of the config, that bounds how long one lost race holds the
+ * CPU: VELOX_BOOK_SPIN_CAP in velox.ko.
+ *
+ * The book counts into a struct velox_counters the caller owns (the
+ * sink of the calling CPU or thread), so it has no shared counter.
  */
 #ifndef VELOX_CORE_ORDERBOOK_H
 #define VELOX_CORE_ORDERBOOK_H
@@ -25,56 +32,50 @@
 #include <linux/cache.h>
 #include <linux/types.h>
 
+struct velox_counters;
 struct velox_txn;
 
 /* Largest resting quantity on one side of one level. */
 #define VELOX_BOOK_LEVEL_MAX	0xffffffffu
 
+/*
+ * The spin cap velox.ko gives the book: 64 cpu_relax() calls are about
+ * 2.5 us where a PAUSE takes 40 ns, long enough for the winner of a race
+ * to finish its exchange, short enough that a burst of 32 orders, each
+ * losing a few races, stays in the tens of microseconds.
+ */
+#define VELOX_BOOK_SPIN_CAP	64
+
+/**
+ * struct velox_book - the shared order book
+ * @levels: one word per price level (read-only pointer after init)
+ * @base: price of level 0, in ticks
+ * @nlevels: levels in the band
+ * @spin_cap: most cpu_relax() calls in one backoff round after a lost
+ *	exchange
+ * @bids_below: hint: every bid rests below this level (0: no bid seen)
+ * @asks_from: hint: every ask rests at or above this level (@nlevels: no
+ *	ask seen)
+ */
 struct velox_book {
-	/* Read-only after velox_book_init(). */
 	u64 *levels;
 	u32 base;
 	u32 nlevels;
-	u32 backoff_cap;
+	u32 spin_cap;
 
-	/* Hint: 1 + highest level with a bid, 0 if none seen. */
-	u32 best_bid1 ____cacheline_aligned_in_smp;
-	/* Hint: lowest level with an ask, nlevels if none seen. */
-	u32 best_ask ____cacheline_aligned_in_smp;
-};
-
-/*
- * What one thread did to the book.  Conservation, summed over every
- * thread's stats once all are quiet:
- *	submitted_qty == 2 * filled_qty + resting + cancelled_qty +
- *			 expired_qty + rejected_qty
- * where resting is what the levels hold; each unit filled is one unit of
- * the incoming order and one of a resting order.
- */
-struct velox_book_stats {
-	u64 orders;		/* transactions of any kind, valid or not */
-	u64 rejected;		/* of those, out of band or zero qty */
-	u64 submitted_qty;	/* qty of limit and market orders, rejected too */
-	u64 rejected_qty;	/* qty of rejected limit and market orders */
-	u64 fills;		/* level matches: one per level traded with */
-	u64 filled_qty;		/* units traded */
-	u64 rested_qty;		/* units put on the book */
-	u64 cancelled_qty;	/* units taken off the book by cancels */
-	u64 expired_qty;	/* market remainders: nothing left to match */
-	u64 cas_retries;	/* compare-and-exchange attempts that lost */
+	u32 bids_below ____cacheline_aligned_in_smp;
+	u32 asks_from ____cacheline_aligned_in_smp;
 };
 
 void velox_book_init(struct velox_book *book, u64 *levels, u32 nlevels,
-		     u32 base, u32 backoff_cap);
+		     u32 base, u32 spin_cap);
 void velox_book_apply(struct velox_book *book, const struct velox_txn *txn,
-		      struct velox_book_stats *st);
+		      struct velox_counters *c);
 
 u32 velox_book_bid_qty(const struct velox_book *book, u32 price);
 u32 velox_book_ask_qty(const struct velox_book *book, u32 price);
 u64 velox_book_resting(const struct velox_book *book);
-void velox_book_stats_add(struct velox_book_stats *sum,
-			  const struct velox_book_stats *st);
 bool velox_book_conserved(const struct velox_book *book,
-			  const struct velox_book_stats *sum);
+			  const struct velox_counters *sum);
 
 #endif /* VELOX_CORE_ORDERBOOK_H */

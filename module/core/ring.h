@@ -22,7 +22,7 @@
  *
  * The element size is an argument of every call, as in rte_ring's elem
  * API: callers pass sizeof(their element), a constant, so the copies
- * compile to a few moves.  It must be the size the ring was set up with.
+ * compile to a few moves.  Every call on one ring passes the same size.
  * The ring allocates nothing: the caller provides the slot memory.
  */
 #ifndef VELOX_CORE_RING_H
@@ -39,7 +39,6 @@ struct velox_ring {
 	struct {
 		u8 *slots;
 		u32 mask;
-		u32 esize;
 	} ____cacheline_aligned_in_smp;
 
 	struct {
@@ -65,17 +64,15 @@ static inline bool velox_ring_capacity_valid(u32 capacity)
 /**
  * velox_ring_init_at() - set up an empty ring whose indices start at @start
  * @r: the ring
- * @slots: capacity * esize bytes, owned by the caller
+ * @slots: capacity times the element size, in bytes, owned by the caller
  * @capacity: number of elements, a power of two (velox_ring_capacity_valid)
- * @esize: element size in bytes
  * @start: first index; tests start near U32_MAX to cross the wrap early
  */
 static inline void velox_ring_init_at(struct velox_ring *r, void *slots,
-				      u32 capacity, u32 esize, u32 start)
+				      u32 capacity, u32 start)
 {
 	r->slots = slots;
 	r->mask = capacity - 1;
-	r->esize = esize;
 	r->prod.head = start;
 	r->prod.tail_cache = start;
 	r->cons.tail = start;
@@ -83,9 +80,9 @@ static inline void velox_ring_init_at(struct velox_ring *r, void *slots,
 }
 
 static inline void velox_ring_init(struct velox_ring *r, void *slots,
-				   u32 capacity, u32 esize)
+				   u32 capacity)
 {
-	velox_ring_init_at(r, slots, capacity, esize, 0);
+	velox_ring_init_at(r, slots, capacity, 0);
 }
 
 static inline u32 velox_ring_capacity(const struct velox_ring *r)

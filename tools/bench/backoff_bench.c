@@ -103,8 +103,8 @@ static int backoff_once(const struct bench_opts *o, u32 rate, unsigned int c,
 	v[V_CPU] = (th[0].cpu_ns + th[1].cpu_ns) / 1e9 / secs;
 	v[V_P50] = velox_hist_quantile(&sum->hist[VELOX_STAGE_E2E], 500000);
 	v[V_P99] = velox_hist_quantile(&sum->hist[VELOX_STAGE_E2E], 990000);
-	v[V_YIELDS] = sum->tally.idle_yields / secs;
-	v[V_SLEEPS] = sum->tally.idle_sleeps / secs;
+	v[V_YIELDS] = sum->count.idle_yields / secs;
+	v[V_SLEEPS] = sum->count.idle_sleeps / secs;
 	for (i = 0; i < 2; i++)
 		free(sinks[i]);
 	free(sum);

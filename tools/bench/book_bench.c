@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "orderbook.h"
+#include "sink.h"
 #include "txn.h"
 
 #define NLEVELS BENCH_BOOK_LEVELS
@@ -19,7 +20,7 @@
 
 struct worker {
 	struct velox_book *book;
-	struct velox_book_stats st;
+	struct velox_counters st;
 	struct velox_txn *orders;
 	uint64_t ops;
 	int cpu;
@@ -71,7 +72,7 @@ static double run(int nthreads, unsigned int spread, uint64_t ops,
 	static u64 levels[NLEVELS];
 	struct velox_book *book = aligned_alloc(64, sizeof(*book));
 	struct worker w[2];
-	struct velox_book_stats sum = { 0 };
+	struct velox_counters sum = { 0 };
 	volatile int go = 0;
 	pthread_t t[2];
 	uint64_t t0;
@@ -89,7 +90,7 @@ static double run(int nthreads, unsigned int spread, uint64_t ops,
 	go = 1;
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(t[i], NULL);
-		velox_book_stats_add(&sum, &w[i].st);
+		velox_counters_add(&sum, &w[i].st);
 		free(w[i].orders);
 	}
 	secs = (bench_now_ns() - t0) / 1e9;

@@ -3,7 +3,7 @@
  * Optimization log (c): order-book CAS contention and the backoff cap.
  * Two threads apply -n precomputed orders each to one shared book, all
  * on one price level or spread over 64, with the book's backoff cap
- * (velox_book_init()'s @backoff_cap, the module's spin_cap) at 1, 8, 64
+ * (velox_book_init()'s @spin_cap; velox.ko gives VELOX_BOOK_SPIN_CAP) at 1, 8, 64
  * and 1024; one thread at cap 64 for reference.  A lost CAS spins 1, 2,
  * 4 ... cpu_relax() up to the cap before it tries again (backoff.h).
  * (Cap 0 is not a case: velox_backoff_init() takes it as 1, and the
@@ -36,6 +36,7 @@
 #include "bench.h"
 #include "hist.h"
 #include "orderbook.h"
+#include "sink.h"
 #include "txn.h"
 
 #define NLEVELS		BENCH_BOOK_LEVELS
@@ -74,7 +75,7 @@ static const struct {
 
 struct worker {
 	struct velox_book *book;
-	struct velox_book_stats st;
+	struct velox_counters st;
 	struct velox_hist *cycles;	/* of the timed ops */
 	struct velox_txn *orders;
 	uint64_t ops;
@@ -161,7 +162,7 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 	static u64 levels[NLEVELS];
 	struct velox_book *book = aligned_alloc(64, sizeof(*book));
 	struct velox_hist *h = malloc(sizeof(*h));
-	struct velox_book_stats sum = { 0 };
+	struct velox_counters sum = { 0 };
 	int n = configs[c].threads, i;
 	struct worker w[2];
 	volatile int go = 0;
@@ -191,7 +192,7 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 		pthread_join(w[i].tid, NULL);
 	secs = (bench_now_ns() - t0) / 1e9;
 	for (i = 0; i < n; i++) {
-		velox_book_stats_add(&sum, &w[i].st);
+		velox_counters_add(&sum, &w[i].st);
 		velox_hist_merge(h, w[i].cycles);
 		maxr = w[i].max_retries > maxr ? w[i].max_retries : maxr;
 		free(w[i].orders);

@@ -48,7 +48,7 @@ struct velox_lane_params rig_params(u64 period_fp, u32 sample)
 int rig_init(struct rig *r, const struct rig_conf *c)
 {
 	size_t rb = RIG_RING * sizeof(struct velox_txn);
-	size_t bqb = velox_lane_bq_capacity(RIG_RING) *
+	size_t bqb = velox_lane_bundle_slots(RIG_RING) *
 		     sizeof(struct velox_bundle);
 	struct velox_lane_params lp = c->lane;
 	unsigned int i;
@@ -99,9 +99,9 @@ void rig_free(struct rig *r)
  * velox_book_conserved() checks one book; the invariant is a sum, so for
  * several books take what the others hold off the submitted side.
  */
-bool rig_conserved(struct rig *r, const struct velox_book_stats *sum)
+bool rig_conserved(struct rig *r, const struct velox_counters *sum)
 {
-	struct velox_book_stats st = *sum;
+	struct velox_counters st = *sum;
 	unsigned int i;
 
 	for (i = 1; i < r->nbooks; i++)
@@ -131,11 +131,11 @@ static void rig_idle(struct rig_thread *t)
 	case VELOX_BACKOFF_SPUN:
 		break;
 	case VELOX_BACKOFF_DO_YIELD:
-		t->sink->tally.idle_yields++;
+		t->sink->count.idle_yields++;
 		sched_yield();
 		break;
 	case VELOX_BACKOFF_DO_SLEEP:
-		t->sink->tally.idle_sleeps++;
+		t->sink->count.idle_sleeps++;
 		nanosleep(&nap, NULL);
 		break;
 	}
@@ -163,7 +163,7 @@ static void rig_loop(struct rig_thread *t)
 		else
 			rig_idle(t);
 		/* in.generated is written by this thread: a plain read. */
-		if (ingress && t->lane->in.generated >= t->rig->stop_after)
+		if (ingress && t->lane->ingress.generated >= t->rig->stop_after)
 			velox_lane_stop(t->lane);
 	}
 }
@@ -188,7 +188,7 @@ static void *rig_thread_fn(void *arg)
 void rig_run_here(struct rig *r, struct rig_thread *t)
 {
 	velox_backoff_init(&t->bo, t->spin_cap, t->policy);
-	r->lanes[0]->in.next_ns = bench_now_ns();
+	r->lanes[0]->ingress.next_ns = bench_now_ns();
 	rig_loop(t);
 }
 
@@ -235,7 +235,7 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 		;
 	/* Restart the pacing clock now that the threads exist. */
 	for (i = 0; i < r->nlanes; i++)
-		r->lanes[i]->in.next_ns = bench_now_ns();
+		r->lanes[i]->ingress.next_ns = bench_now_ns();
 	t0 = bench_now_ns();
 	r->go = 1;
 	for (i = 0; i < n; i++)
@@ -252,34 +252,31 @@ bool rig_check(struct rig *r, const struct velox_sink *sum)
 	for (i = 0; i < r->nlanes; i++) {
 		const struct velox_lane *l = r->lanes[i];
 
-		ok &= l->in.generated >= r->stop_after &&
-		      l->in.generated == l->out.delivered;
-		gen += l->in.generated;
-		del += l->out.delivered;
-		drop += l->in.dropped;
+		ok &= l->ingress.generated >= r->stop_after &&
+		      l->ingress.generated == l->output.delivered;
+		gen += l->ingress.generated;
+		del += l->output.delivered;
+		drop += l->ingress.dropped;
 	}
 	ok &= !drop;
 	if (sum)
-		ok &= sum->tally.generated == gen &&
-		      sum->tally.delivered == del && !sum->tally.seq_errors &&
-		      rig_conserved(r, &sum->tally.book);
+		ok &= sum->count.generated == gen &&
+		      sum->count.delivered == del && !sum->count.seq_errors &&
+		      rig_conserved(r, &sum->count);
 	if (!ok)
 		fprintf(stderr, "velox-bench: lane: generated %llu, delivered %llu, dropped %llu, order errors %llu\n",
 			(unsigned long long)gen, (unsigned long long)del,
 			(unsigned long long)drop,
-			sum ? (unsigned long long)sum->tally.seq_errors : 0ull);
+			sum ? (unsigned long long)sum->count.seq_errors : 0ull);
 	return ok;
 }
 
 void rig_sum(struct velox_sink *sum, struct velox_sink *const *sinks,
 	     unsigned int n)
 {
-	unsigned int i, s;
+	unsigned int i;
 
 	velox_sink_init(sum);
-	for (i = 0; i < n; i++) {
-		velox_tally_add(&sum->tally, &sinks[i]->tally);
-		for (s = 0; s < VELOX_STAGES; s++)
-			velox_hist_merge(&sum->hist[s], &sinks[i]->hist[s]);
-	}
+	for (i = 0; i < n; i++)
+		velox_sink_add(sum, sinks[i]);
 }

@@ -72,7 +72,7 @@ struct rig_thread {
 struct velox_lane_params rig_params(u64 period_fp, u32 sample);
 
 /* Is quantity conserved over all the books?  Once the lanes are done. */
-bool rig_conserved(struct rig *r, const struct velox_book_stats *sum);
+bool rig_conserved(struct rig *r, const struct velox_counters *sum);
 
 /* Returns 0, or -1 if out of memory. */
 int rig_init(struct rig *r, const struct rig_conf *c);

@@ -36,7 +36,7 @@ static void *velox_create(void)
 	struct velox_ring *r = aligned_alloc(64, sizeof(*r));
 	void *slots = aligned_alloc(64, RING_SIZE * sizeof(struct velox_txn));
 
-	velox_ring_init(r, slots, RING_SIZE, sizeof(struct velox_txn));
+	velox_ring_init(r, slots, RING_SIZE);
 	return r;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Optimization log (d): what recording latency costs, and what sampling
  * 1 in N loses.  A lane marks 1 transaction in N at ingress
- * (velox_gen_next()); the matcher stamps the marked ones and the output
+ * (velox_ordergen_next()); the matcher stamps the marked ones and the output
  * records their four latencies (lane.c).  The clock is read once per step
  * whatever N is.
  *
@@ -85,7 +85,7 @@ static double unpaced_once(const struct bench_opts *o, unsigned int threads,
 	secs = rig_run(&r, th, threads);
 	rig_sum(sum, sinks, threads);
 	ok = rig_check(&r, sum) &&
-	     sum->tally.sampled == r.lanes[0]->in.generated / sample;
+	     sum->count.sampled == r.lanes[0]->ingress.generated / sample;
 	for (i = 0; i < threads; i++)
 		free(sinks[i]);
 	free(sum);
@@ -195,7 +195,7 @@ static u32 tap_step(struct rig_thread *t)
 	u32 n;
 
 	do {
-		n = velox_ring_pop_n(&t->lane->bq, tap->buf,
+		n = velox_ring_pop_n(&t->lane->to_output, tap->buf,
 				     VELOX_LANE_BUNDLE_BURST,
 				     sizeof(struct velox_bundle));
 		if (n)
@@ -242,12 +242,12 @@ static int paced_once(const struct bench_opts *o, u32 sample, double *all,
 	th[1].priv = tap;
 	rig_run(&r, th, 2);
 	rig_sum(sum, sinks, 2);
-	ok = !tap->errors && tap->seen == r.lanes[0]->in.generated &&
-	     !r.lanes[0]->in.dropped &&
-	     rig_conserved(&r, &sum->tally.book);
+	ok = !tap->errors && tap->seen == r.lanes[0]->ingress.generated &&
+	     !r.lanes[0]->ingress.dropped &&
+	     rig_conserved(&r, &sum->count);
 	if (!ok)
 		fprintf(stderr, "velox-bench: sampling: generated %llu, tapped %llu, errors %llu\n",
-			(unsigned long long)r.lanes[0]->in.generated,
+			(unsigned long long)r.lanes[0]->ingress.generated,
 			(unsigned long long)tap->seen,
 			(unsigned long long)tap->errors);
 	for (i = 0; i < SAMPLING_QS; i++) {

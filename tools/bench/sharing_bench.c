@@ -10,10 +10,10 @@
  *   percpu         in a sink per thread: what velox.ko does (a sink per
  *                  CPU, module/stats.c)
  *   shared         in one sink both threads pass to velox_lane_run():
- *                  plain adds from two CPUs to the same lines (tally and
+ *                  plain adds from two CPUs to the same lines (counters and
  *                  histograms); updates get lost, and that is measured
  *   atomic-own     steps count into a private sink; after each step the
- *                  tally's changes are added with atomic adds to a
+ *                  counters' changes are added with atomic adds to a
  *                  struct of the thread's own (control: the cost of the
  *                  per-step publication without any sharing)
  *   atomic-shared  the same, into one struct both threads add to
@@ -40,10 +40,10 @@
 #include "rig.h"
 
 #define SHARING_RUNS_MAX	32
-#define TALLY_WORDS		(sizeof(struct velox_tally) / sizeof(u64))
+#define COUNTER_WORDS		(sizeof(struct velox_counters) / sizeof(u64))
 
-static_assert(sizeof(struct velox_tally) % sizeof(u64) == 0,
-	      "the flush below treats the tally as an array of u64");
+static_assert(sizeof(struct velox_counters) % sizeof(u64) == 0,
+	      "the flush below treats the counters as an array of u64");
 
 enum { PERCPU, SHARED, ATOMIC_OWN, ATOMIC_SHARED, LANE_MODES };
 
@@ -53,19 +53,19 @@ static const char *const lane_modes[LANE_MODES] = {
 
 /* What a thread of the atomic modes keeps for its per-step flush. */
 struct flush {
-	u64 last[TALLY_WORDS];	/* the private tally at the last flush */
-	u64 *dst;		/* a struct velox_tally, as u64s */
+	u64 last[COUNTER_WORDS];	/* the private counters at the last flush */
+	u64 *dst;		/* a struct velox_counters, as u64s */
 };
 
 /* Run the step into the private sink, then publish what changed. */
 static u32 flush_step(struct rig_thread *t)
 {
-	const u64 *cur = (const u64 *)&t->sink->tally;
+	const u64 *cur = (const u64 *)&t->sink->count;
 	struct flush *f = t->priv;
 	u32 work = velox_lane_run(t->lane, t->stages, t->sink);
 	unsigned int i;
 
-	for (i = 0; i < TALLY_WORDS; i++) {
+	for (i = 0; i < COUNTER_WORDS; i++) {
 		if (cur[i] != f->last[i]) {
 			__atomic_fetch_add(&f->dst[i], cur[i] - f->last[i],
 					   __ATOMIC_RELAXED);
@@ -93,7 +93,7 @@ static int lane_once(const struct bench_opts *o, bool own_books, int mode,
 		.stop_after = o->count, .lane = rig_params(0, 1),
 	};
 	struct velox_sink *sinks[2], *sum = rig_alloc(sizeof(*sum));
-	struct velox_tally *dst[2] = { 0 };
+	struct velox_counters *dst[2] = { 0 };
 	struct flush fl[2] = { 0 };
 	struct rig_thread th[2];
 	bool ok = true;
@@ -123,25 +123,25 @@ static int lane_once(const struct bench_opts *o, bool own_books, int mode,
 		}
 	}
 	secs = rig_run(&r, th, 2);
-	*mops = (r.lanes[0]->in.generated + r.lanes[1]->in.generated) /
+	*mops = (r.lanes[0]->ingress.generated + r.lanes[1]->ingress.generated) /
 		secs / 1e6;
 	if (mode == SHARED) {
-		u64 gen = r.lanes[0]->in.generated + r.lanes[1]->in.generated;
+		u64 gen = r.lanes[0]->ingress.generated + r.lanes[1]->ingress.generated;
 		const struct velox_sink *s = sinks[0];
 
 		/* Racy by design: only the lanes' own counters can be checked. */
-		ok = rig_check(&r, NULL) && !s->tally.seq_errors;
-		lost[0] = lost_pct(gen, s->tally.generated);
+		ok = rig_check(&r, NULL) && !s->count.seq_errors;
+		lost[0] = lost_pct(gen, s->count.generated);
 		lost[1] = lost_pct(gen, velox_hist_count(&s->hist[VELOX_STAGE_E2E]));
 	} else {
 		rig_sum(sum, sinks, 2);
 		ok = rig_check(&r, sum);
 		/* Atomics lose nothing: the published sum is the exact one. */
 		if (mode == ATOMIC_SHARED)
-			ok &= !memcmp(dst[0], &sum->tally, sizeof(*dst[0]));
+			ok &= !memcmp(dst[0], &sum->count, sizeof(*dst[0]));
 		if (mode == ATOMIC_OWN) {
-			velox_tally_add(dst[0], dst[1]);
-			ok &= !memcmp(dst[0], &sum->tally, sizeof(*dst[0]));
+			velox_counters_add(dst[0], dst[1]);
+			ok &= !memcmp(dst[0], &sum->count, sizeof(*dst[0]));
 		}
 		if (!ok)
 			fprintf(stderr, "velox-bench: sharing: %s counted wrong\n",

@@ -265,7 +265,9 @@ struct velox_hist_data {
  * @bundles: bundles delivered
  * @flushes: bundles by enum velox_flush_reason
  * @orders: transactions the order book took (limit, market, cancel)
- * @rejected: of those, out of the price band or with zero quantity
+ * @rejected: of those, refused in whole or in part: out of the price
+ *	band, zero quantity, or more than a full level could hold; every
+ *	order that added to @rejected_qty is one
  * @submitted_qty: quantity of limit and market orders
  * @rejected_qty: of that, in rejected orders
  * @fills: level matches

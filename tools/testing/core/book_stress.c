@@ -10,6 +10,7 @@
 #include <linux/velox.h>
 
 #include "orderbook.h"
+#include "sink.h"
 #include "txn.h"
 #include "kselftest.h"
 
@@ -21,7 +22,7 @@
 struct worker {
 	pthread_t tid;
 	struct velox_book *book;
-	struct velox_book_stats st;
+	struct velox_counters st;
 	u64 seed;
 	u64 ops;
 } __attribute__((aligned(64)));
@@ -53,25 +54,25 @@ static void *hammer(void *arg)
 	return NULL;
 }
 
-static bool hammer_book(int nthreads, u64 ops, u32 backoff_cap)
+static bool hammer_book(int nthreads, u64 ops, u32 spin_cap)
 {
 	static u64 levels[NLEVELS];
 	struct velox_book *book = aligned_alloc(64, sizeof(*book));
 	struct worker *w = aligned_alloc(64, sizeof(*w) * MAX_THREADS);
-	struct velox_book_stats sum = { 0 };
+	struct velox_counters sum = { 0 };
 	bool ok = true;
 	int i;
 
 	if (!book || !w)
 		return false;
-	velox_book_init(book, levels, NLEVELS, BASE, backoff_cap);
+	velox_book_init(book, levels, NLEVELS, BASE, spin_cap);
 	for (i = 0; i < nthreads; i++) {
 		w[i] = (struct worker){ .book = book, .seed = 0x1234567 + i, .ops = ops };
 		pthread_create(&w[i].tid, NULL, hammer, &w[i]);
 	}
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(w[i].tid, NULL);
-		velox_book_stats_add(&sum, &w[i].st);
+		velox_counters_add(&sum, &w[i].st);
 	}
 	if (!velox_book_conserved(book, &sum)) {
 		ksft_print_msg("submitted %llu != 2*filled %llu + resting %llu + cancelled %llu + expired %llu + rejected %llu\n",

@@ -11,13 +11,14 @@
 #include <linux/velox.h>
 
 #include "orderbook.h"
+#include "sink.h"
 #include "txn.h"
 
 #define BASE 100
 #define NLEVELS 32
 
 static void check(const struct velox_book *book,
-		  const struct velox_book_stats *st)
+		  const struct velox_counters *st)
 {
 	u32 i;
 
@@ -27,8 +28,8 @@ static void check(const struct velox_book *book,
 		u32 bid = velox_book_bid_qty(book, BASE + i);
 		u32 ask = velox_book_ask_qty(book, BASE + i);
 
-		if ((bid && ask) || (ask && i < book->best_ask) ||
-		    (bid && i >= book->best_bid1))
+		if ((bid && ask) || (ask && i < book->asks_from) ||
+		    (bid && i >= book->bids_below))
 			abort();
 	}
 }
@@ -36,7 +37,7 @@ static void check(const struct velox_book *book,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static u64 levels[NLEVELS];
-	struct velox_book_stats st = { 0 };
+	struct velox_counters st = { 0 };
 	struct velox_book book;
 	size_t off;
 

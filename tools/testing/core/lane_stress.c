@@ -57,7 +57,7 @@ static void *stage_fn(void *arg)
 			sched_yield();
 		/* Only ingress's own thread reads its own count. */
 		if ((t->stages & VELOX_LANE_INGRESS) &&
-		    t->sink->tally.generated >= STOP_AFTER)
+		    t->sink->count.generated >= STOP_AFTER)
 			velox_lane_stop(t->lane);
 	}
 	return NULL;
@@ -68,7 +68,7 @@ static bool run_lanes(int lanes, int threads, u8 policy)
 {
 	static u64 levels[NLEVELS];
 	size_t rb = RING * sizeof(struct velox_txn);
-	size_t slot_bytes = 2 * rb + velox_lane_bq_capacity(RING) *
+	size_t slot_bytes = 2 * rb + velox_lane_bundle_slots(RING) *
 			    sizeof(struct velox_bundle);
 	struct stage_thread th[MAX_THREADS];
 	struct velox_lane *lane[2];
@@ -109,44 +109,44 @@ static bool run_lanes(int lanes, int threads, u8 policy)
 	velox_sink_init(sum);
 	for (i = 0; i < n; i++) {
 		pthread_join(th[i].tid, NULL);
-		velox_tally_add(&sum->tally, &th[i].sink->tally);
+		velox_counters_add(&sum->count, &th[i].sink->count);
 		velox_hist_merge(&sum->hist[VELOX_STAGE_E2E],
 				 &th[i].sink->hist[VELOX_STAGE_E2E]);
 		free(th[i].sink);
 	}
 
-	if (sum->tally.generated != sum->tally.delivered + sum->tally.dropped) {
+	if (sum->count.generated != sum->count.delivered + sum->count.dropped) {
 		ksft_print_msg("generated %llu != delivered %llu + dropped %llu\n",
-			  sum->tally.generated, sum->tally.delivered,
-			  sum->tally.dropped);
+			  sum->count.generated, sum->count.delivered,
+			  sum->count.dropped);
 		ok = false;
 	}
-	if (policy == VELOX_POLICY_BLOCK && sum->tally.dropped) {
-		ksft_print_msg("%llu dropped under policy block\n", sum->tally.dropped);
+	if (policy == VELOX_POLICY_BLOCK && sum->count.dropped) {
+		ksft_print_msg("%llu dropped under policy block\n", sum->count.dropped);
 		ok = false;
 	}
-	if (sum->tally.seq_errors) {
-		ksft_print_msg("%llu delivered out of order\n", sum->tally.seq_errors);
+	if (sum->count.seq_errors) {
+		ksft_print_msg("%llu delivered out of order\n", sum->count.seq_errors);
 		ok = false;
 	}
 	/* 1 in 3 generated is sampled; without drops, 1 in 3 delivered. */
-	if (sum->hist[VELOX_STAGE_E2E].count != sum->tally.sampled ||
+	if (sum->hist[VELOX_STAGE_E2E].count != sum->count.sampled ||
 	    (policy == VELOX_POLICY_BLOCK &&
-	     (3 * sum->tally.sampled > sum->tally.delivered ||
-	      3 * sum->tally.sampled + 2 * lanes < sum->tally.delivered))) {
+	     (3 * sum->count.sampled > sum->count.delivered ||
+	      3 * sum->count.sampled + 2 * lanes < sum->count.delivered))) {
 		ksft_print_msg("sampled %llu of %llu delivered, histogram %llu\n",
-			  sum->tally.sampled, sum->tally.delivered,
+			  sum->count.sampled, sum->count.delivered,
 			  sum->hist[VELOX_STAGE_E2E].count);
 		ok = false;
 	}
-	if (!velox_book_conserved(&book, &sum->tally.book)) {
+	if (!velox_book_conserved(&book, &sum->count)) {
 		ksft_print_msg("book quantity not conserved\n");
 		ok = false;
 	}
 	for (i = 0; i < lanes; i++) {
-		if (velox_ring_count(&lane[i]->txq) ||
-		    velox_ring_count(&lane[i]->mq) ||
-		    velox_ring_count(&lane[i]->bq)) {
+		if (velox_ring_count(&lane[i]->to_matcher) ||
+		    velox_ring_count(&lane[i]->to_bundler) ||
+		    velox_ring_count(&lane[i]->to_output)) {
 			ksft_print_msg("lane %d: a ring is not empty after the drain\n", i);
 			ok = false;
 		}

@@ -97,7 +97,7 @@ static bool move_through_ring(u64 count, u32 burst, u32 start)
 	if (!slots || !run)
 		return false;
 	*run = (struct run){ .count = count, .burst = burst };
-	velox_ring_init_at(&run->ring, slots, CAPACITY, sizeof(*slots), start);
+	velox_ring_init_at(&run->ring, slots, CAPACITY, start);
 	pthread_create(&c, NULL, consumer, run);
 	pthread_create(&p, NULL, producer, run);
 	pthread_join(p, NULL);

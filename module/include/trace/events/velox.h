@@ -10,8 +10,11 @@
  * Disabled tracepoints cost a static branch.  The per-transaction event
  * fires only for sampled transactions, the same ones the histograms hold.
  *
- * module/core/lane.c includes this too; in userspace tools/lib's
- * linux/tracepoint.h turns each event into an empty inline function.
+ * It lives where the kernel keeps a subsystem's events,
+ * include/trace/events/<system>.h, found through -I module/include: the
+ * stage steps in module/core include it as <trace/events/velox.h>, and in
+ * userspace tools/lib's linux/tracepoint.h turns each event into an empty
+ * inline function.  module/trace.c defines the events.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM velox
@@ -134,9 +137,5 @@ TRACE_EVENT(velox_drop,
 
 #endif /* VELOX_TRACE_H */
 
-/* define_trace.h finds this file again as <./trace.h> via -I module/. */
-#undef TRACE_INCLUDE_PATH
-#undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_PATH .
-#define TRACE_INCLUDE_FILE trace
+/* define_trace.h finds this file again as <trace/events/velox.h>. */
 #include <trace/define_trace.h>

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sinks: zeroing and summing them.  See sink.h.
+ */
+#include <linux/build_bug.h>
+#include <linux/compiler.h>
+#include <linux/string.h>
+
+#include "sink.h"
+
+/* Summing word by word needs nothing but u64s, with no padding between. */
+static_assert(sizeof(struct velox_counters) % sizeof(u64) == 0 &&
+	      offsetof(struct velox_counters, __reserved) % sizeof(u64) == 0,
+	      "struct velox_counters is a run of u64 words");
+
+void velox_sink_init(struct velox_sink *s)
+{
+	int i;
+
+	memset(&s->count, 0, sizeof(s->count));
+	for (i = 0; i < VELOX_STAGES; i++)
+		velox_hist_init(&s->hist[i]);
+}
+
+/**
+ * velox_counters_add() - add one sink's counters to a sum
+ * @sum: the sum
+ * @c: counters whose owner may still be counting
+ *
+ * A reader sums sinks that other CPUs are writing: each word it reads is
+ * whole (an aligned u64), but the words are not all of one instant.  That
+ * race is by design, so the reads are marked for KCSAN.
+ */
+void velox_counters_add(struct velox_counters *sum,
+			const struct velox_counters *c)
+{
+	const u64 *src = (const u64 *)c;
+	u64 *dst = (u64 *)sum;
+	unsigned int i;
+
+	for (i = 0; i < VELOX_NR_COUNTERS; i++)
+		/* Whole words, not of one instant: see above. */
+		dst[i] += data_race(src[i]);
+}
+
+/* @sum += @s: the counters and each stage's histogram. */
+void velox_sink_add(struct velox_sink *sum, const struct velox_sink *s)
+{
+	int i;
+
+	velox_counters_add(&sum->count, &s->count);
+	for (i = 0; i < VELOX_STAGES; i++)
+		velox_hist_merge(&sum->hist[i], &s->hist[i]);
+}
