@@ -33,10 +33,12 @@ out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver
 
 # A check build starts from a fresh copy, so W=1 and sparse see every file;
 # a plain build keeps its objects and the copy's times, and is incremental.
-if [ $check = 1 ]; then
-	out=$out-check
-	rm -rf "$out"
-fi
+[ $check = 1 ] && out=$out-check
+# One build per output dir at a time (two checkouts may share the cache).
+mkdir -p "${out%/*}"
+exec 9>"$out.lock"
+flock 9
+[ $check = 1 ] && rm -rf "$out"
 mkdir -p "$out"
 (cd "$top" && find Kbuild module uapi -name Kbuild -o -name '*.mk' -o -name '*.[ch]') |
 	(cd "$top" && cpio -pdmu --quiet "$out")

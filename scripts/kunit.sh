@@ -34,6 +34,11 @@ esac
 cache=${VELOX_CACHE:-/var/cache/velox}
 ksrc=$("$top/scripts/ksrc.sh")
 
+# One kunit.py at a time per cache: the kernel tree's drivers/velox links
+# and the build dirs are shared by every checkout that uses this cache.
+exec 9>"$cache/kunit.lock"
+flock 9
+
 # drivers/velox: links to this checkout, re-pointed on every run.
 vdir=$ksrc/drivers/velox
 mkdir -p "$vdir"
