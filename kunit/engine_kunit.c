@@ -224,6 +224,7 @@ static void start_shows_accept_what_runs_before_it_runs(struct kunit *test)
 	velox_engine_get_config(e, &got);
 	KUNIT_EXPECT_EQ(test, got.threads, seen.runs.threads);
 	KUNIT_EXPECT_EQ(test, memcmp(&got, &seen.runs, sizeof(got)), 0);
+	msleep(20);
 	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
 	expect_conserved(test, e);
 }
