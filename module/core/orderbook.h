@@ -39,10 +39,11 @@ struct velox_txn;
 #define VELOX_BOOK_LEVEL_MAX	0xffffffffu
 
 /*
- * The spin cap velox.ko gives the book: 64 cpu_relax() calls are about
- * 2.5 us where a PAUSE takes 40 ns, long enough for the winner of a race
- * to finish its exchange, short enough that a burst of 32 orders, each
- * losing a few races, stays in the tens of microseconds.
+ * The spin cap velox.ko gives the book: one backoff round is at most 64
+ * cpu_relax() calls, 1.6-1.7 us where a PAUSE takes 25-27 ns (velox-bench
+ * cas/pause on this project's machines): long enough for the winner of a
+ * race to finish its exchange, short enough that a burst of 32 orders,
+ * each losing a few races, stays in the tens of microseconds.
  */
 #define VELOX_BOOK_SPIN_CAP	64
 

@@ -5,7 +5,8 @@
  * on one price level or spread over 64, with the book's backoff cap
  * (velox_book_init()'s @spin_cap; velox.ko gives VELOX_BOOK_SPIN_CAP) at 1, 8, 64
  * and 1024; one thread at cap 64 for reference.  A lost CAS spins 1, 2,
- * 4 ... cpu_relax() up to the cap before it tries again (backoff.h).
+ * 4 ... cpu_relax() up to the cap before it tries again, and a won one
+ * starts the next wait from 1 again (backoff.h, orderbook.c).
  * (Cap 0 is not a case: velox_backoff_init() takes it as 1, and the
  * module's config refuses it.)
  *
@@ -13,10 +14,12 @@
  *   cas/<spread>/<threads>/cap<n>/retries     CAS retries per operation
  *   cas/<spread>/<threads>/cap<n>/max-retries most retries of one op
  *   cas/<spread>/<threads>/cap<n>/max-retries/spin
- *                                             the cpu_relax() time those
- *                                             retries spun: computed from
- *                                             the count (1, 2, 4 ... cap
- *                                             each) and cas/pause
+ *                                             the cpu_relax() time that
+ *                                             op spun: its cpu_relax()
+ *                                             calls, counted, times
+ *                                             cas/pause
+ *   cas/<spread>/<threads>/cap<n>/max-spin    the most cpu_relax() time
+ *                                             of any one op, the same way
  *   cas/<spread>/<threads>/cap<n>/p50 .. max  latency of one op, timed
  *                                             with rdtscp on 1 op in 64
  *                                             (p50, p99, p99.9, max)
@@ -39,13 +42,16 @@
 #include "sink.h"
 #include "txn.h"
 
+/* Counted by the shim's cpu_relax() (tools/lib/include/asm/processor.h). */
+__thread unsigned long long velox_cpu_relax_calls;
+
 #define NLEVELS		BENCH_BOOK_LEVELS
 #define BASE		BENCH_BOOK_BASE
 #define NORDERS		BENCH_ORDERS
 #define CAS_SAMPLE	64	/* time 1 op in this many */
 #define CAS_RUNS_MAX	32
 #define CAS_CONFIGS	10
-#define CAS_VALUES	8
+#define CAS_VALUES	9
 
 static const struct {
 	unsigned int spread;
@@ -56,7 +62,10 @@ static const struct {
 	{ 64, 1, 64 }, { 64, 2, 1 }, { 64, 2, 8 }, { 64, 2, 64 }, { 64, 2, 1024 },
 };
 
-enum { V_MOPS, V_RETRIES, V_MAX, V_MAX_SPIN, V_P50, V_P99, V_P999, V_SLOWEST };
+enum {
+	V_MOPS, V_RETRIES, V_MAX, V_MAX_SPIN, V_SPIN_MOST, V_P50, V_P99, V_P999,
+	V_SLOWEST
+};
 
 static const struct {
 	const char *suffix;
@@ -67,6 +76,7 @@ static const struct {
 	[V_RETRIES] = { "/retries", "retries/op", false },
 	[V_MAX] = { "/max-retries", "retries", false },
 	[V_MAX_SPIN] = { "/max-retries/spin", "ns", false },
+	[V_SPIN_MOST] = { "/max-spin", "ns", false },
 	[V_P50] = { "/p50", "ns", false },
 	[V_P99] = { "/p99", "ns", false },
 	[V_P999] = { "/p99.9", "ns", false },
@@ -80,6 +90,8 @@ struct worker {
 	struct velox_txn *orders;
 	uint64_t ops;
 	uint64_t max_retries;
+	uint64_t max_retries_spin;	/* cpu_relax() calls of that op */
+	uint64_t max_spin;		/* most cpu_relax() calls of one op */
 	int cpu;
 	int *ready;
 	volatile int *go;
@@ -97,7 +109,7 @@ static inline uint64_t tsc(void)
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t i, before, c0;
+	uint64_t i, before, relaxed, spin, c0;
 
 	bench_pin(w->cpu);
 	__atomic_fetch_add(w->ready, 1, __ATOMIC_RELEASE);
@@ -107,6 +119,7 @@ static void *work(void *arg)
 		const struct velox_txn *txn = &w->orders[i & (NORDERS - 1)];
 
 		before = w->st.cas_retries;
+		relaxed = velox_cpu_relax_calls;
 		if (i & (CAS_SAMPLE - 1)) {
 			velox_book_apply(w->book, txn, &w->st);
 		} else {
@@ -114,8 +127,13 @@ static void *work(void *arg)
 			velox_book_apply(w->book, txn, &w->st);
 			velox_hist_record(w->cycles, tsc() - c0);
 		}
-		if (w->st.cas_retries - before > w->max_retries)
+		spin = velox_cpu_relax_calls - relaxed;
+		if (w->st.cas_retries - before > w->max_retries) {
 			w->max_retries = w->st.cas_retries - before;
+			w->max_retries_spin = spin;
+		}
+		if (spin > w->max_spin)
+			w->max_spin = spin;
 	}
 	return NULL;
 }
@@ -142,19 +160,6 @@ static double pause_ns(void)
 	return (double)(bench_now_ns() - t0) / n;
 }
 
-/* cpu_relax() calls of an op that lost @retries times (backoff.h). */
-static double spun(uint64_t retries, u32 cap)
-{
-	double sum = 0;
-	u32 spin = 1;
-
-	while (retries--) {
-		sum += spin;
-		spin = spin * 2 < cap ? spin * 2 : cap;
-	}
-	return sum;
-}
-
 /* One run of configuration @c: its values into @v. */
 static void cas_once(const struct bench_opts *o, unsigned int c,
 		     double ghz, double relax, double *v)
@@ -167,7 +172,7 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 	struct worker w[2];
 	volatile int go = 0;
 	int ready = 0;
-	uint64_t t0, maxr = 0;
+	uint64_t t0, maxr = 0, maxr_spin = 0, max_spin = 0;
 	double secs;
 
 	velox_book_init(book, levels, NLEVELS, BASE, configs[c].cap);
@@ -194,7 +199,12 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 	for (i = 0; i < n; i++) {
 		velox_counters_add(&sum, &w[i].st);
 		velox_hist_merge(h, w[i].cycles);
-		maxr = w[i].max_retries > maxr ? w[i].max_retries : maxr;
+		if (w[i].max_retries > maxr) {
+			maxr = w[i].max_retries;
+			maxr_spin = w[i].max_retries_spin;
+		}
+		if (w[i].max_spin > max_spin)
+			max_spin = w[i].max_spin;
 		free(w[i].orders);
 		free(w[i].cycles);
 	}
@@ -205,7 +215,8 @@ static void cas_once(const struct bench_opts *o, unsigned int c,
 	v[V_MOPS] = n * o->count / secs / 1e6;
 	v[V_RETRIES] = (double)sum.cas_retries / sum.orders;
 	v[V_MAX] = maxr;
-	v[V_MAX_SPIN] = spun(maxr, configs[c].cap) * relax;
+	v[V_MAX_SPIN] = maxr_spin * relax;
+	v[V_SPIN_MOST] = max_spin * relax;
 	v[V_P50] = velox_hist_quantile(h, 500000) / ghz;
 	v[V_P99] = velox_hist_quantile(h, 990000) / ghz;
 	v[V_P999] = velox_hist_quantile(h, 999000) / ghz;
