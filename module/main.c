@@ -12,6 +12,7 @@
 #include <linux/bitmap.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include <linux/velox.h>
 
 #include "chardev.h"
@@ -20,57 +21,38 @@
 #include "debugfs.h"
 #include "engine.h"
 
-static unsigned int rate = 100000;
-module_param(rate, uint, 0444);
-MODULE_PARM_DESC(rate, "Transactions per second, all lanes together (1..10000000)");
+/*
+ * A module parameter: its variable, its default, and a description that
+ * carries the default, so that "modinfo velox.ko" shows it.
+ */
+#define VELOX_PARAM(ctype, type, name, init, desc)			\
+	static ctype name = init;					\
+	module_param(name, type, 0444);					\
+	MODULE_PARM_DESC(name, desc " (default " __stringify(init) ")")
 
-static unsigned int lanes = 1;
-module_param(lanes, uint, 0444);
-MODULE_PARM_DESC(lanes, "Lanes sharing the order book (1..online CPUs)");
-
-static unsigned int bundle = VELOX_BUNDLE_MAX;
-module_param(bundle, uint, 0444);
-MODULE_PARM_DESC(bundle, "Transactions per bundle (1..16)");
-
-static unsigned int flush_us = 100;
-module_param(flush_us, uint, 0444);
-MODULE_PARM_DESC(flush_us, "Flush a bundle whose oldest member waited this long, in us");
-
-static unsigned int ring = 1024;
-module_param(ring, uint, 0444);
-MODULE_PARM_DESC(ring, "Ring capacity in transactions, a power of two (4..65536)");
-
-static unsigned int sample = 1;
-module_param(sample, uint, 0444);
-MODULE_PARM_DESC(sample, "Record the latency of 1 transaction in this many");
-
-static unsigned int spin_cap = 64;
-module_param(spin_cap, uint, 0444);
-MODULE_PARM_DESC(spin_cap, "Most cpu_relax() calls in one backoff round");
-
-static char *backoff = "sleep";
-module_param(backoff, charp, 0444);
-MODULE_PARM_DESC(backoff, "What an idle thread does: spin, yield or sleep");
-
-static char *policy = "drop";
-module_param(policy, charp, 0444);
-MODULE_PARM_DESC(policy, "Ingress facing a full ring: drop or block");
-
-static unsigned int threads;
-module_param(threads, uint, 0444);
-MODULE_PARM_DESC(threads, "Threads per lane: 1, 2 or 4; 0 chooses from the CPUs");
-
-static unsigned int seed = 1;
-module_param(seed, uint, 0444);
-MODULE_PARM_DESC(seed, "Seed of the order mix");
-
-static char *cpus = "";
-module_param(cpus, charp, 0444);
-MODULE_PARM_DESC(cpus, "CPUs to bind threads to, as a list (0-1,3); empty: any");
-
-static bool autostart;
-module_param(autostart, bool, 0444);
-MODULE_PARM_DESC(autostart, "Start the pipeline at load");
+VELOX_PARAM(unsigned int, uint, rate, 100000,
+	    "Transactions per second, all lanes together: 1..10000000");
+VELOX_PARAM(unsigned int, uint, lanes, 1,
+	    "Lanes sharing the order book: 1..online CPUs");
+VELOX_PARAM(unsigned int, uint, bundle, 16, "Transactions per bundle: 1..16");
+VELOX_PARAM(unsigned int, uint, flush_us, 100,
+	    "Flush a bundle whose oldest member waited this long, in us");
+VELOX_PARAM(unsigned int, uint, ring, 1024,
+	    "Ring capacity in transactions, a power of two: 4..65536");
+VELOX_PARAM(unsigned int, uint, sample, 1,
+	    "Record the latency of 1 transaction in this many");
+VELOX_PARAM(unsigned int, uint, spin_cap, 64,
+	    "Most cpu_relax() calls in one backoff round of an idle thread");
+VELOX_PARAM(char *, charp, backoff, "sleep",
+	    "What an idle thread does: spin, yield or sleep");
+VELOX_PARAM(char *, charp, policy, "drop",
+	    "What ingress does at a full ring: drop or block");
+VELOX_PARAM(unsigned int, uint, threads, 0,
+	    "Threads per lane: 1, 2 or 4; 0 chooses from the CPUs");
+VELOX_PARAM(unsigned int, uint, seed, 1, "Seed of the order mix");
+VELOX_PARAM(char *, charp, cpus, "",
+	    "CPUs to bind threads to, as a list (0-1,3); empty: any");
+VELOX_PARAM(bool, bool, autostart, false, "Start the pipeline at load");
 
 static struct velox_engine velox_engine;
 static struct velox_chardev velox_chardev;
