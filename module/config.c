@@ -8,43 +8,11 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
-#include <linux/string.h>
 #include <linux/velox.h>
 
 #include "config.h"
 #include "core/lane.h"
 #include "core/ring.h"
-
-static const char *const backoff_names[VELOX_BACKOFF_POLICIES] = {
-	[VELOX_BACKOFF_SPIN] = "spin",
-	[VELOX_BACKOFF_YIELD] = "yield",
-	[VELOX_BACKOFF_SLEEP] = "sleep",
-};
-
-static const char *const policy_names[VELOX_POLICIES] = {
-	[VELOX_POLICY_DROP] = "drop",
-	[VELOX_POLICY_BLOCK] = "block",
-};
-
-const char *velox_backoff_name(unsigned int backoff)
-{
-	return backoff < VELOX_BACKOFF_POLICIES ? backoff_names[backoff] : "?";
-}
-
-const char *velox_policy_name(unsigned int full)
-{
-	return full < VELOX_POLICIES ? policy_names[full] : "?";
-}
-
-int velox_backoff_parse(const char *s)
-{
-	return match_string(backoff_names, ARRAY_SIZE(backoff_names), s);
-}
-
-int velox_policy_parse(const char *s)
-{
-	return match_string(policy_names, ARRAY_SIZE(policy_names), s);
-}
 
 /* One lane per online CPU at most: more could never run side by side. */
 unsigned int velox_max_lanes(void)

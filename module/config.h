@@ -4,6 +4,9 @@
 
 #include <linux/types.h>
 
+/* The names of the config's backoff and policy, for text and parsing. */
+#include "core/names.h"
+
 struct velox_config;
 
 /* The most threads a lane runs: one per stage. */
@@ -14,9 +17,5 @@ const char *velox_config_invalid(const struct velox_config *cfg);
 int velox_config_check(const struct velox_config *cfg);
 unsigned int velox_config_threads(const struct velox_config *cfg);
 unsigned int velox_config_stages(unsigned int threads, unsigned int i);
-const char *velox_backoff_name(unsigned int backoff);
-const char *velox_policy_name(unsigned int full);
-int velox_backoff_parse(const char *s);
-int velox_policy_parse(const char *s);
 
 #endif /* VELOX_CONFIG_H */

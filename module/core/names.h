@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The names of what the uapi numbers: stages, flush reasons, states,
+ * backoff and full-ring policies, and the counters of the stats area.
+ *
+ * Said once, here, for everything that prints or parses them: debugfs and
+ * the module parameters in velox.ko, velox-ctl and velox-trace through
+ * libvelox.  A name is the same word in text, in JSON keys and on the
+ * command line, so a user who read one can type it into another.
+ *
+ * Each *_name() returns "?" for a number the table does not know (a newer
+ * module, a corrupt snapshot), so a printer never has to check; each
+ * *_parse() returns the number, or -EINVAL for a name it does not know.
+ */
+#ifndef VELOX_CORE_NAMES_H
+#define VELOX_CORE_NAMES_H
+
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <linux/velox.h>
+
+const char *velox_stage_name(unsigned int stage);
+const char *velox_stage_what(unsigned int stage);
+int velox_stage_parse(const char *name);
+
+const char *velox_flush_name(unsigned int reason);
+int velox_flush_parse(const char *name);
+
+const char *velox_state_name(unsigned int state);
+int velox_state_parse(const char *name);
+
+const char *velox_backoff_name(unsigned int backoff);
+int velox_backoff_parse(const char *name);
+
+const char *velox_policy_name(unsigned int policy);
+int velox_policy_parse(const char *name);
+
+/*
+ * The counters of struct velox_counters are all u64: word i is counter i.
+ * __reserved is room for counters to come, so the named words are those
+ * before it; names.c fails to build when a counter has no name.
+ */
+#define VELOX_COUNTER_WORDS \
+	(offsetof(struct velox_counters, __reserved) / sizeof(__u64))
+
+const char *velox_counter_name(unsigned int word);
+u64 velox_counter_value(const struct velox_counters *c, unsigned int word);
+
+#endif /* VELOX_CORE_NAMES_H */
