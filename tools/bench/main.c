@@ -235,6 +235,7 @@ static const struct group {
 	{ "hist", run_hist, true },
 	{ "book", run_book, true },
 	{ "lane", lane_bench, true },
+	{ "publish", publish_bench, true },
 	{ "backoff", backoff_bench, false },
 	{ "sharing", sharing_bench, false },
 	{ "cas", cas_bench, false },
@@ -323,6 +324,8 @@ static void usage(FILE *out)
 	      "            quantile error\n"
 	      "  book      order book, 1 and 2 threads\n"
 	      "  lane      whole lanes on 1 and 2 threads: throughput, paced latency\n"
+	      "  publish   one publication of the stats area, merging 1, 2 and 256\n"
+	      "            CPUs' sinks\n"
 	      "Experiments of Documentation/optimization-log.rst (only when named;\n"
 	      "configurations interleaved, each value the median of --repeat runs):\n"
 	      "  backoff   idle policy spin|yield|sleep and spin cap on a paced lane\n"
