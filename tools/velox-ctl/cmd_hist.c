@@ -39,7 +39,7 @@ static int hist_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	int c, fd, stage = -1, ret = EXIT_FAIL;
+	int c, fd, stage = -1, ret = VX_EXIT_FAIL;
 	bool json = false, hgrm = false;
 	struct velox_stats st;
 	struct velox_hist h;
@@ -47,10 +47,10 @@ static int hist_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "s:jgh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			stage = stage_parse(optarg);
+			stage = velox_stage_parse(optarg);
 			if (stage < 0)
-				return ctl_usage_err("--stage", "'%s': match, bundle, egress or e2e",
-						     optarg);
+				return vx_usage_err("--stage", "'%s': match, bundle, egress or e2e",
+						    optarg);
 			break;
 		case 'j':
 			json = true;
@@ -60,42 +60,42 @@ static int hist_run(int argc, char **argv)
 			break;
 		case 'h':
 			hist_usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		default:
 			hist_usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
-		return ctl_usage_err("hist", "unexpected argument '%s'",
-				     argv[optind]);
+		return vx_usage_err("hist", "unexpected argument '%s'",
+				    argv[optind]);
 	if (json && hgrm)
-		return ctl_usage_err("hist", "--json and --hgrm exclude each other");
+		return vx_usage_err("hist", "--json and --hgrm exclude each other");
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	if (stats_snapshot(fd, &st))
+		return VX_EXIT_FAIL;
+	if (vx_stats_snapshot(fd, &st))
 		goto out_close;
 	if (json || hgrm) {
 		if (stage < 0)
 			stage = VELOX_STAGE_E2E;
-		stats_hist(&st, stage, &h);
+		vx_stats_hist(&st, stage, &h);
 		if (json)
-			print_hist_json(stdout, stage, &h);
+			vx_print_hist_json(stdout, stage, &h);
 		else
-			print_hgrm(stdout, &h);
+			vx_print_hgrm(stdout, &h);
 	} else {
 		for (c = 0; c < VELOX_STAGES; c++) {
 			if (stage >= 0 && c != stage)
 				continue;
-			stats_hist(&st, c, &h);
+			vx_stats_hist(&st, c, &h);
 			if (stage < 0 && c)
 				putchar('\n');
-			print_hist(stdout, c, &h);
+			vx_print_hist(stdout, c, &h);
 		}
 	}
-	ret = EXIT_OK;
+	ret = VX_EXIT_OK;
 out_close:
 	close(fd);
 	return ret;

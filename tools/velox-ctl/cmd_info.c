@@ -32,13 +32,13 @@ static int info_run(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	ret = dev_get_info(fd, &info);
+		return VX_EXIT_FAIL;
+	ret = vx_get_info(fd, &info);
 	close(fd);
 	if (ret)
-		return EXIT_FAIL;
+		return VX_EXIT_FAIL;
 
 	if (json)
 		printf("{\"device\":\"/dev/%s\",\"abi_version\":%u,\"ctl_abi_version\":%u,"
@@ -58,7 +58,7 @@ static int info_run(int argc, char **argv)
 		       "max_rate", info.max_rate,
 		       "max_lanes", info.max_lanes,
 		       "max_ring", info.max_ring);
-	return EXIT_OK;
+	return VX_EXIT_OK;
 }
 
 const struct ctl_cmd cmd_info = {

@@ -31,20 +31,20 @@ static int reset_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			reset_usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		}
 		reset_usage(stderr);
-		return EXIT_USAGE;
+		return VX_EXIT_USAGE;
 	}
 	if (optind != argc)
-		return ctl_usage_err("reset", "unexpected argument '%s'",
-				     argv[optind]);
-	fd = dev_open();
+		return vx_usage_err("reset", "unexpected argument '%s'",
+				    argv[optind]);
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	ret = dev_reset(fd);
+		return VX_EXIT_FAIL;
+	ret = vx_reset(fd);
 	close(fd);
-	return ret ? EXIT_FAIL : EXIT_OK;
+	return ret ? VX_EXIT_FAIL : VX_EXIT_OK;
 }
 
 const struct ctl_cmd cmd_reset = {

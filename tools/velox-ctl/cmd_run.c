@@ -31,57 +31,58 @@ static int run_run(int argc, char **argv)
 	struct start_opts o = { 0 };
 	struct velox_config cfg;
 	struct velox_stats st;
-	struct ctl_stats map;
+	struct vx_stats map;
 	double duration = 0;
-	int c, fd, ret = EXIT_FAIL;
+	int c, fd, ret = VX_EXIT_FAIL;
 
 	opts_build(opts, own, 2);
 	while ((c = getopt_long(argc, argv, START_OPTS_SHORT "d:h", opts,
 				NULL)) != -1) {
 		if (c == 'h') {
 			run_usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		}
 		if (c == 'd') {
 			if (parse_seconds(optarg, &duration))
-				return ctl_usage_err("--duration", "'%s': seconds, more than 0",
-						     optarg);
+				return vx_usage_err("--duration", "'%s': seconds, more than 0",
+						    optarg);
 			continue;
 		}
 		ret = start_opt_parse(&o, c, optarg);
 		if (ret < 0)
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		if (!ret) {
 			run_usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
-		ret = EXIT_FAIL;
+		ret = VX_EXIT_FAIL;
 	}
 	if (optind != argc)
-		return ctl_usage_err("run", "unexpected argument '%s'",
-				     argv[optind]);
+		return vx_usage_err("run", "unexpected argument '%s'",
+				    argv[optind]);
 	if (!duration)
-		return ctl_usage_err("run", "--duration is required");
+		return vx_usage_err("run", "--duration is required");
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	if (stats_map(fd, &map))
+		return VX_EXIT_FAIL;
+	if (vx_stats_map(fd, &map))
 		goto out_close;
 	progress_catch_signals();
 	if (start_with(fd, &o, &cfg))
 		goto out_unmap;
 	printf("running %.1f s: rate %u/s, %u lane%s, bundle %u, backoff %s, policy %s\n",
 	       duration, cfg.rate, cfg.lanes, cfg.lanes == 1 ? "" : "s",
-	       cfg.bundle, backoff_name(cfg.backoff), policy_name(cfg.policy));
+	       cfg.bundle, velox_backoff_name(cfg.backoff),
+	       velox_policy_name(cfg.policy));
 	/* Stop even if the progress could not be read: never leave it running. */
 	progress_loop(&map, 1, 0, duration);
-	if (dev_stop(fd) || stats_read(&map, &st))
+	if (vx_stop(fd) || vx_stats_read(&map, &st))
 		goto out_unmap;
-	print_summary(stdout, &st);
-	ret = EXIT_OK;
+	vx_print_summary(stdout, &st);
+	ret = VX_EXIT_OK;
 out_unmap:
-	stats_unmap(&map);
+	vx_stats_unmap(&map);
 out_close:
 	close(fd);
 	return ret;

@@ -39,32 +39,33 @@ static int start_run(int argc, char **argv)
 				NULL)) != -1) {
 		if (c == 'h') {
 			start_usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		}
 		ret = start_opt_parse(&o, c, optarg);
 		if (ret < 0)
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		if (!ret) {
 			start_usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
-		return ctl_usage_err("start", "unexpected argument '%s'",
-				     argv[optind]);
+		return vx_usage_err("start", "unexpected argument '%s'",
+				    argv[optind]);
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
+		return VX_EXIT_FAIL;
 	ret = start_with(fd, &o, &cfg);
 	close(fd);
 	if (ret)
-		return EXIT_FAIL;
+		return VX_EXIT_FAIL;
 	printf("started: rate %u/s, %u lane%s, bundle %u, flush %u us, ring %u, "
 	       "sample 1/%u, backoff %s, policy %s\n", cfg.rate, cfg.lanes,
 	       cfg.lanes == 1 ? "" : "s", cfg.bundle, cfg.flush_us, cfg.ring,
-	       cfg.sample, backoff_name(cfg.backoff), policy_name(cfg.policy));
-	return EXIT_OK;
+	       cfg.sample, velox_backoff_name(cfg.backoff),
+	       velox_policy_name(cfg.policy));
+	return VX_EXIT_OK;
 }
 
 const struct ctl_cmd cmd_start = {

@@ -31,17 +31,17 @@ static int status_run(int argc, char **argv)
 	ret = parse_json_only(argc, argv, &cmd_status, &json);
 	if (ret >= 0)
 		return ret;
-	ret = EXIT_FAIL;
+	ret = VX_EXIT_FAIL;
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	if (!stats_snapshot(fd, &st)) {
+		return VX_EXIT_FAIL;
+	if (!vx_stats_snapshot(fd, &st)) {
 		if (json)
-			print_status_json(stdout, &st);
+			vx_print_status_json(stdout, &st);
 		else
-			print_status(stdout, &st);
-		ret = EXIT_OK;
+			vx_print_status(stdout, &st);
+		ret = VX_EXIT_OK;
 	}
 	close(fd);
 	return ret;

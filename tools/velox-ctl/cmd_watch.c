@@ -33,42 +33,42 @@ static int watch_run(int argc, char **argv)
 		{ 0 }
 	};
 	double interval = 1;
-	struct ctl_stats map;
+	struct vx_stats map;
 	uint32_t count = 0;
-	int c, fd, ret = EXIT_FAIL;
+	int c, fd, ret = VX_EXIT_FAIL;
 
 	while ((c = getopt_long(argc, argv, "i:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_seconds(optarg, &interval) || interval < 0.1)
-				return ctl_usage_err("--interval", "'%s': seconds, 0.1 or more",
-						     optarg);
+				return vx_usage_err("--interval", "'%s': seconds, 0.1 or more",
+						    optarg);
 			break;
 		case 'c':
 			if (parse_u32(optarg, &count) || !count)
-				return ctl_usage_err("--count", "'%s': a number of lines, 1 or more",
-						     optarg);
+				return vx_usage_err("--count", "'%s': a number of lines, 1 or more",
+						    optarg);
 			break;
 		case 'h':
 			watch_usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		default:
 			watch_usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
-		return ctl_usage_err("watch", "unexpected argument '%s'",
-				     argv[optind]);
+		return vx_usage_err("watch", "unexpected argument '%s'",
+				    argv[optind]);
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
-		return EXIT_FAIL;
-	if (!stats_map(fd, &map)) {
+		return VX_EXIT_FAIL;
+	if (!vx_stats_map(fd, &map)) {
 		progress_catch_signals();
 		if (!progress_loop(&map, interval, count, 0))
-			ret = EXIT_OK;
-		stats_unmap(&map);
+			ret = VX_EXIT_OK;
+		vx_stats_unmap(&map);
 	}
 	close(fd);
 	return ret;

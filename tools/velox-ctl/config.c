@@ -35,19 +35,6 @@ const struct option start_long_opts[START_LONG_OPTS] = {
 	{ "spin-cap", required_argument, NULL, 'C' },
 };
 
-static const char *const backoff_names[] = { "spin", "yield", "sleep" };
-static const char *const policy_names[] = { "drop", "block" };
-
-const char *backoff_name(unsigned int b)
-{
-	return b < VELOX_BACKOFF_POLICIES ? backoff_names[b] : "?";
-}
-
-const char *policy_name(unsigned int f)
-{
-	return f < VELOX_POLICIES ? policy_names[f] : "?";
-}
-
 void start_opts_usage(FILE *out)
 {
 	fputs("Pipeline options (unset ones keep the module's defaults):\n"
@@ -149,19 +136,9 @@ int parse_seconds(const char *s, double *sec)
 	return 0;
 }
 
-static int parse_name(const char *s, const char *const *names, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
 /*
  * One start option; 0 if @opt is not one (the caller handles it), 1 if
- * taken, or EXIT_USAGE's negative after printing why the value is bad.
+ * taken, or VX_EXIT_USAGE's negative after printing why the value is bad.
  */
 int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 {
@@ -172,26 +149,26 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 	switch (opt) {
 	case 'r':
 		if (parse_rate(arg, &c->rate))
-			return -ctl_usage_err("--rate", "'%s' is not a rate (100000, 100k, 2.5M)", arg);
+			return -vx_usage_err("--rate", "'%s' is not a rate (100000, 100k, 2.5M)", arg);
 		o->set |= SET_RATE;
 		return 1;
 	case 'B':
-		n = parse_name(arg, backoff_names, VELOX_BACKOFF_POLICIES);
+		n = velox_backoff_parse(arg);
 		if (n < 0)
-			return -ctl_usage_err("--backoff", "'%s': spin, yield or sleep", arg);
+			return -vx_usage_err("--backoff", "'%s': spin, yield or sleep", arg);
 		c->backoff = n;
 		o->set |= SET_BACKOFF;
 		return 1;
 	case 'p':
-		n = parse_name(arg, policy_names, VELOX_POLICIES);
+		n = velox_policy_parse(arg);
 		if (n < 0)
-			return -ctl_usage_err("--policy", "'%s': drop or block", arg);
+			return -vx_usage_err("--policy", "'%s': drop or block", arg);
 		c->policy = n;
 		o->set |= SET_POLICY;
 		return 1;
 	case 'c':
 		if (parse_cpus(arg, &c->cpus))
-			return -ctl_usage_err("--cpus", "'%s' is not a list of CPUs 0-63 (0-1,3)", arg);
+			return -vx_usage_err("--cpus", "'%s' is not a list of CPUs 0-63 (0-1,3)", arg);
 		o->set |= SET_CPUS;
 		return 1;
 	case 'l': case 'b': case 'f': case 'R': case 's': case 't': case 'S':
@@ -201,7 +178,7 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		return 0;
 	}
 	if (parse_u32(arg, &v))
-		return -ctl_usage_err("option", "'%s' is not a number", arg);
+		return -vx_usage_err("option", "'%s' is not a number", arg);
 	switch (opt) {
 	case 'l':
 		c->lanes = v;
@@ -225,7 +202,7 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		break;
 	case 't':
 		if (v > 255)
-			return -ctl_usage_err("--threads", "%u: 1, 2 or 4 (0: auto)", v);
+			return -vx_usage_err("--threads", "%u: 1, 2 or 4 (0: auto)", v);
 		c->threads = v;
 		o->set |= SET_THREADS;
 		break;
@@ -285,34 +262,34 @@ static void explain_einval(const struct velox_config *c,
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (c->lanes < 1 || c->lanes > info->max_lanes)
-		ctl_err(w, "--lanes %u: must be 1..%u (online CPUs)", c->lanes,
-			info->max_lanes);
+		vx_err(w, "--lanes %u: must be 1..%u (online CPUs)", c->lanes,
+		       info->max_lanes);
 	else if (c->rate < 1 || c->rate > info->max_rate)
-		ctl_err(w, "--rate %u: must be 1..%u", c->rate, info->max_rate);
+		vx_err(w, "--rate %u: must be 1..%u", c->rate, info->max_rate);
 	else if (c->bundle < 1 || c->bundle > VELOX_BUNDLE_MAX)
-		ctl_err(w, "--bundle %u: must be 1..%u", c->bundle,
-			VELOX_BUNDLE_MAX);
+		vx_err(w, "--bundle %u: must be 1..%u", c->bundle,
+		       VELOX_BUNDLE_MAX);
 	else if (c->flush_us < 1 || c->flush_us > VELOX_FLUSH_US_MAX)
-		ctl_err(w, "--flush-us %u: must be 1..%u", c->flush_us,
-			VELOX_FLUSH_US_MAX);
+		vx_err(w, "--flush-us %u: must be 1..%u", c->flush_us,
+		       VELOX_FLUSH_US_MAX);
 	else if (c->ring < VELOX_RING_MIN || c->ring > info->max_ring ||
 		 !pow2(c->ring))
-		ctl_err(w, "--ring %u: must be a power of two, %u..%u", c->ring,
-			VELOX_RING_MIN, info->max_ring);
+		vx_err(w, "--ring %u: must be a power of two, %u..%u", c->ring,
+		       VELOX_RING_MIN, info->max_ring);
 	else if (c->sample < 1 || c->sample > VELOX_SAMPLE_MAX)
-		ctl_err(w, "--sample %u: must be 1..%u", c->sample,
-			VELOX_SAMPLE_MAX);
+		vx_err(w, "--sample %u: must be 1..%u", c->sample,
+		       VELOX_SAMPLE_MAX);
 	else if (c->spin_cap < 1 || c->spin_cap > VELOX_SPIN_CAP_MAX)
-		ctl_err(w, "--spin-cap %u: must be 1..%u", c->spin_cap,
-			VELOX_SPIN_CAP_MAX);
+		vx_err(w, "--spin-cap %u: must be 1..%u", c->spin_cap,
+		       VELOX_SPIN_CAP_MAX);
 	else if (c->threads != 0 && c->threads != 1 && c->threads != 2 &&
 		 c->threads != 4)
-		ctl_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
-			c->threads);
+		vx_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
+		       c->threads);
 	else if (c->cpus)
-		ctl_err(w, "--cpus: a CPU is not online (%ld online)", online);
+		vx_err(w, "--cpus: a CPU is not online (%ld online)", online);
 	else
-		ctl_err(w, "the module refused the config (EINVAL)");
+		vx_err(w, "the module refused the config (EINVAL)");
 }
 
 /*
@@ -323,11 +300,11 @@ int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
 {
 	struct velox_info info;
 
-	if (dev_get_info(fd, &info) || dev_get_config(fd, cfg))
+	if (vx_get_info(fd, &info) || vx_get_config(fd, cfg))
 		return -1;
 	start_opts_apply(o, cfg);
 	cfg->size = sizeof(*cfg);
-	if (dev_start(fd, cfg) == 0)
+	if (vx_start(fd, cfg) == 0)
 		return 0;
 	if (errno == EINVAL)
 		explain_einval(cfg, &info);

@@ -58,15 +58,15 @@ int parse_json_only(int argc, char **argv, const struct ctl_cmd *cmd,
 			break;
 		case 'h':
 			cmd->usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		default:
 			cmd->usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
-		return ctl_usage_err(cmd->name, "unexpected argument '%s'",
-				     argv[optind]);
+		return vx_usage_err(cmd->name, "unexpected argument '%s'",
+				    argv[optind]);
 	return -1;
 }
 
@@ -86,31 +86,31 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return VX_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
-		return EXIT_OK;
+		return VX_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help")) {
 		if (argc == 2) {
 			usage(stdout);
-			return EXIT_OK;
+			return VX_EXIT_OK;
 		}
 		cmd = find_cmd(argv[2]);
 		if (!cmd) {
 			fprintf(stderr, "velox-ctl: help: unknown command '%s'\n",
 				argv[2]);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 		cmd->usage(stdout);
-		return EXIT_OK;
+		return VX_EXIT_OK;
 	}
 	cmd = find_cmd(argv[1]);
 	if (!cmd) {
 		fprintf(stderr, "velox-ctl: unknown command '%s' (see velox-ctl --help)\n",
 			argv[1]);
-		return EXIT_USAGE;
+		return VX_EXIT_USAGE;
 	}
 	/* The verb parses its own options from argv[1] on. */
 	return cmd->run(argc - 1, argv + 1);

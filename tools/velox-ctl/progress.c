@@ -30,6 +30,55 @@ void progress_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The watch line's percentiles, of those every report shows. */
+static const unsigned int watch_pcts[] = { VELOX_P50, VELOX_P99, VELOX_P999 };
+#define WATCH_PCTS (sizeof(watch_pcts) / sizeof(watch_pcts[0]))
+
+static void print_header(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "%8s %12s %12s %10s", "time", "delivered/s", "delivered",
+		"dropped");
+	for (i = 0; i < WATCH_PCTS; i++)
+		fprintf(out, " %10s", velox_percentiles[watch_pcts[i]].label);
+	fputc('\n', out);
+}
+
+/* One line for the interval between two snapshots of the same run. */
+static void print_line(FILE *out, double secs, const struct velox_stats *now,
+		       const struct velox_stats *then)
+{
+	static const struct velox_stats zero;
+	struct velox_hist a, b, d;
+	unsigned long long delivered;
+	char p[VELOX_DURATION_LEN];
+	double dt;
+	size_t i;
+
+	/* A new run, or a reset, since @then: count from zero. */
+	if (now->run != then->run ||
+	    now->total.delivered < then->total.delivered)
+		then = &zero;
+	delivered = now->total.delivered - then->total.delivered;
+	dt = then->publish_ns ? (now->publish_ns - then->publish_ns) / 1e9 : 0;
+	vx_stats_hist(now, VELOX_STAGE_E2E, &a);
+	vx_stats_hist(then, VELOX_STAGE_E2E, &b);
+	vx_hist_sub(&d, &a, &b);
+	fprintf(out, "%7.1fs %12.0f %12llu %10llu", secs,
+		dt > 0 ? delivered / dt : 0, now->total.delivered,
+		now->total.dropped);
+	for (i = 0; i < WATCH_PCTS; i++) {
+		__u32 ppm = velox_percentiles[watch_pcts[i]].ppm;
+
+		fprintf(out, " %10s", d.count ?
+			velox_fmt_duration(p, sizeof(p),
+					   velox_hist_quantile(&d, ppm)) : "-");
+	}
+	fputc('\n', out);
+	fflush(out);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -63,7 +112,7 @@ static bool sleep_until(double t)
  * or @duration seconds (0: no limit) have passed, or a signal came.
  * Returns 0, or -1 if the stats could not be read.
  */
-int progress_loop(const struct ctl_stats *map, double interval, long count,
+int progress_loop(const struct vx_stats *map, double interval, long count,
 		  double duration)
 {
 	struct velox_stats *then, *now, *tmp;
@@ -73,18 +122,18 @@ int progress_loop(const struct ctl_stats *map, double interval, long count,
 
 	then = &a;
 	now = &b;
-	if (stats_read(map, then))
+	if (vx_stats_read(map, then))
 		return -1;
-	print_progress_header(stdout);
+	print_header(stdout);
 	while (!count || lines < count) {
 		next += interval;
 		if (duration && next > start + duration)
 			next = start + duration;
 		if (!sleep_until(next))
 			break;
-		if (stats_read(map, now))
+		if (vx_stats_read(map, now))
 			return -1;
-		print_progress(stdout, next - start, now, then);
+		print_line(stdout, next - start, now, then);
 		lines++;
 		tmp = then;
 		then = now;

@@ -94,22 +94,22 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 			o->interval = strtod(optarg, &end);
 			if (errno || *end || !(o->interval >= 0.01) ||
 			    o->interval > 86400)
-				return ctl_usage_err("--interval", "%s: must be 0.01..86400 seconds",
-						     optarg);
+				return vx_usage_err("--interval", "%s: must be 0.01..86400 seconds",
+						    optarg);
 			break;
 		case 'c':
 			errno = 0;
 			o->count = strtol(optarg, &end, 10);
 			if (errno || *end || o->count < 1)
-				return ctl_usage_err("--count", "%s: must be a positive integer",
-						     optarg);
+				return vx_usage_err("--count", "%s: must be a positive integer",
+						    optarg);
 			break;
 		case 's':
-			o->stage = strcmp(optarg, "all") ? stage_parse(optarg) :
-							   VT_ALL_STAGES;
+			o->stage = strcmp(optarg, "all") ?
+				   velox_stage_parse(optarg) : VT_ALL_STAGES;
 			if (o->stage < 0)
-				return ctl_usage_err("--stage", "%s: must be match, bundle, egress, e2e or all",
-						     optarg);
+				return vx_usage_err("--stage", "%s: must be match, bundle, egress, e2e or all",
+						    optarg);
 			break;
 		case 'L':
 			o->per_lane = true;
@@ -125,16 +125,16 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 			break;
 		case 'h':
 			usage(stdout);
-			exit(EXIT_OK);
+			exit(VX_EXIT_OK);
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			return VX_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
-		return ctl_usage_err(argv[optind], "unexpected argument");
+		return vx_usage_err(argv[optind], "unexpected argument");
 	if (o->count > 0 && !o->interval)
-		return ctl_usage_err("--count", "needs --interval");
+		return vx_usage_err("--count", "needs --interval");
 	return 0;
 }
 
@@ -142,12 +142,12 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 static int setup_err(const char *what, int err)
 {
 	if (err == -EPERM || err == -EACCES)
-		ctl_err(what, "permission denied (needs root: CAP_BPF and CAP_PERFMON)");
+		vx_err(what, "permission denied (needs root: CAP_BPF and CAP_PERFMON)");
 	else if (err == -ENOENT && access("/sys/module/velox", F_OK))
-		ctl_err("velox", "module not loaded (insmod velox.ko)");
+		vx_err("velox", "module not loaded (insmod velox.ko)");
 	else
-		ctl_err(what, "%s", strerror(-err));
-	return EXIT_FAIL;
+		vx_err(what, "%s", strerror(-err));
+	return VX_EXIT_FAIL;
 }
 
 /* Sleep up to @sec, waking early for a signal or (with -x) a stop. */
@@ -181,8 +181,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 
 	if (access("/sys/module/velox", F_OK)) {
-		ctl_err("velox", "module not loaded (insmod velox.ko)");
-		return EXIT_FAIL;
+		vx_err("velox", "module not loaded (insmod velox.ko)");
+		return VX_EXIT_FAIL;
 	}
 	skel = velox_trace__open();
 	if (!skel)
@@ -218,20 +218,20 @@ int main(int argc, char **argv)
 	printf("Tracing velox events... Hit Ctrl-C to end.\n");
 	fflush(stdout);
 
-	err = EXIT_OK;
+	err = VX_EXIT_OK;
 	while (!exiting) {
 		wait_interval(skel, &o, o.interval ? o.interval : 1e9, stops0);
 		if (!o.interval)
 			break;
 		if (vt_print(skel, &o, slots, !o.compare))
-			err = EXIT_FAIL;
+			err = VX_EXIT_FAIL;
 		if (o.count > 0 && ++n >= o.count)
 			break;
 	}
 	if (!o.interval && vt_print(skel, &o, slots, false))
-		err = EXIT_FAIL;
+		err = VX_EXIT_FAIL;
 	if (o.compare && vt_compare(skel, slots))
-		err = EXIT_FAIL;
+		err = VX_EXIT_FAIL;
 
 out_destroy:
 	velox_trace__destroy(skel);

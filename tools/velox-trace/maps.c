@@ -27,7 +27,7 @@ static void *lookup_all(const struct bpf_map *map, __u32 key, size_t size,
 	err = bpf_map__lookup_elem(map, &key, sizeof(key), buf,
 				   (size_t)*ncpus * size, 0);
 	if (err) {
-		ctl_err(bpf_map__name(map), "lookup: %s", strerror(-err));
+		vx_err(bpf_map__name(map), "lookup: %s", strerror(-err));
 		free(buf);
 		return NULL;
 	}
@@ -134,6 +134,6 @@ int vt_clear(const struct velox_trace *skel, __u32 slots)
 	if (!err)
 		err = clear_map(skel->maps.drops, slots);
 	if (err)
-		ctl_err("clear maps", "%s", strerror(-err));
+		vx_err("clear maps", "%s", strerror(-err));
 	return err ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * velox-trace: what it prints.  Histograms use velox-ctl's printer (the
- * same text as "velox-ctl hist"), so the two tools read alike.
+ * velox-trace: what it prints.  Histograms use libvelox's printer (the
+ * same text as "velox-ctl hist" and debugfs), so the tools read alike.
  */
 #include <stdio.h>
 #include <time.h>
@@ -9,26 +9,21 @@
 
 #include "vt.h"
 
-static const char *const reason_names[VELOX_FLUSH_REASONS] = {
-	[VELOX_FLUSH_FULL] = "full",
-	[VELOX_FLUSH_TIMEOUT] = "timeout",
-	[VELOX_FLUSH_DRAIN] = "drain",
-};
-
 static void print_flushes(const struct vt_flush f[VELOX_FLUSH_REASONS],
 			  __u64 drops)
 {
-	char b[32];
+	char b[VELOX_DURATION_LEN];
 	int r;
 
 	printf("flushes:");
 	for (r = 0; r < VELOX_FLUSH_REASONS; r++) {
-		printf("  %s %llu", reason_names[r],
+		printf("  %s %llu", velox_flush_name(r),
 		       (unsigned long long)f[r].bundles);
 		if (f[r].bundles)
 			printf(" (%.1f txns, waited %s)",
 			       (double)f[r].txns / f[r].bundles,
-			       fmt_ns(b, sizeof(b), f[r].wait_ns / f[r].bundles));
+			       velox_fmt_duration(b, sizeof(b),
+						  f[r].wait_ns / f[r].bundles));
 	}
 	printf("\ndropped: %llu\n", (unsigned long long)drops);
 }
@@ -74,7 +69,7 @@ int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
 				continue;
 			if (vt_hist(skel, slot, s, &h))
 				return -1;
-			print_hist(stdout, s, &h);
+			vx_print_hist(stdout, s, &h);
 			putchar('\n');
 		}
 		print_flushes(f, drops);
@@ -83,19 +78,17 @@ int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
 	return clear ? vt_clear(skel, slots) : 0;
 }
 
-static const __u32 compare_ppm[] = { 500000, 900000, 990000, 999000, 999900 };
-
 static void compare_row(int stage, const char *source,
 			const struct velox_hist *h)
 {
 	size_t i;
 
-	printf("%-7s %-12s %10llu %10llu", stage_name(stage), source,
+	printf("%-7s %-12s %10llu %10llu", velox_stage_name(stage), source,
 	       (unsigned long long)h->count,
 	       (unsigned long long)(h->count ? h->min : 0));
-	for (i = 0; i < sizeof(compare_ppm) / sizeof(compare_ppm[0]); i++)
+	for (i = 0; i < VELOX_PERCENTILES; i++)
 		printf(" %10llu", (unsigned long long)
-		       velox_hist_quantile(h, compare_ppm[i]));
+		       velox_hist_quantile(h, velox_percentiles[i].ppm));
 	printf(" %10llu\n", (unsigned long long)h->max);
 }
 
@@ -111,21 +104,22 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 	struct velox_hist h, part;
 	struct velox_stats st;
 	__u64 drops = 0, d;
-	int fd, s, r;
+	int fd, s, r, i;
 
-	fd = dev_open();
+	fd = vx_open();
 	if (fd < 0)
 		return -1;
-	r = stats_snapshot(fd, &st);
+	r = vx_stats_snapshot(fd, &st);
 	close(fd);
 	if (r)
 		return -1;
 
 	printf("\nvelox-trace (velox_txn_egress) vs velox.ko (stats area), run %llu, %s; values in ns\n",
-	       (unsigned long long)st.run, state_name(st.state));
-	printf("%-7s %-12s %10s %10s %10s %10s %10s %10s %10s %10s\n",
-	       "stage", "source", "count", "min", "p50", "p90", "p99",
-	       "p99.9", "p99.99", "max");
+	       (unsigned long long)st.run, velox_state_name(st.state));
+	printf("%-7s %-12s %10s %10s", "stage", "source", "count", "min");
+	for (i = 0; i < VELOX_PERCENTILES; i++)
+		printf(" %10s", velox_percentiles[i].label);
+	printf(" %10s\n", "max");
 	for (s = 0; s < VELOX_STAGES; s++) {
 		velox_hist_init(&h);
 		for (slot = 0; slot < slots; slot++) {
@@ -134,7 +128,7 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 			velox_hist_merge(&h, &part);
 		}
 		compare_row(s, "velox-trace", &h);
-		stats_hist(&st, s, &h);
+		vx_stats_hist(&st, s, &h);
 		compare_row(s, "velox.ko", &h);
 	}
 
@@ -147,11 +141,11 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 	}
 	printf("%-7s %-12s", "flushes", "velox-trace");
 	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
-		printf(" %s %llu", reason_names[r],
+		printf(" %s %llu", velox_flush_name(r),
 		       (unsigned long long)sum[r].bundles);
 	printf("\n%-7s %-12s", "flushes", "velox.ko");
 	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
-		printf(" %s %llu", reason_names[r],
+		printf(" %s %llu", velox_flush_name(r),
 		       (unsigned long long)st.total.flushes[r]);
 	printf("\n%-7s %-12s %llu\n", "dropped", "velox-trace",
 	       (unsigned long long)drops);

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-#include "../velox-ctl/ctl.h"
+#include "libvelox.h"
 #include "velox_trace.h"
 
 struct velox_trace;

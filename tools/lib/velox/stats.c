@@ -1,69 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * velox-ctl: reading the stats area velox.ko publishes (mmap of
- * /dev/velox, read-only).  The kernel rewrites it inside a seqcount write
- * section; a reader copies it and keeps the copy only if the count was
- * even and unchanged across the copy.
+ * libvelox: reading the stats area velox.ko publishes (mmap of /dev/velox,
+ * read-only).  The kernel rewrites it inside a seqcount write section; a
+ * reader copies it and keeps the copy only if the count was even and
+ * unchanged across the copy.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
-#include <linux/velox.h>
 
-#include "ctl.h"
+#include "libvelox.h"
 
-static const char *const stage_names[VELOX_STAGES] = {
-	[VELOX_STAGE_MATCH] = "match",
-	[VELOX_STAGE_BUNDLE] = "bundle",
-	[VELOX_STAGE_EGRESS] = "egress",
-	[VELOX_STAGE_E2E] = "e2e",
-};
-
-int stage_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < VELOX_STAGES; i++)
-		if (!strcmp(s, stage_names[i]))
-			return i;
-	return -1;
-}
-
-const char *stage_name(int stage)
-{
-	return stage >= 0 && stage < VELOX_STAGES ? stage_names[stage] : "?";
-}
-
-const char *state_name(uint32_t state)
-{
-	switch (state) {
-	case VELOX_STATE_STOPPED:
-		return "stopped";
-	case VELOX_STATE_RUNNING:
-		return "running";
-	case VELOX_STATE_STOPPING:
-		return "stopping";
-	}
-	return "unknown";
-}
-
-int stats_map(int fd, struct ctl_stats *s)
+int vx_stats_map(int fd, struct vx_stats *s)
 {
 	struct velox_info info;
 	void *p;
 
-	if (dev_get_info(fd, &info))
+	if (vx_get_info(fd, &info))
 		return -1;
 	if (info.abi_version != VELOX_ABI_VERSION ||
 	    info.stats_size < sizeof(struct velox_stats)) {
-		ctl_err("stats", "module ABI %u, tools ABI %u: rebuild the tools",
-			info.abi_version, VELOX_ABI_VERSION);
+		vx_err("stats", "module ABI %u, tools ABI %u: rebuild the tools",
+		       info.abi_version, VELOX_ABI_VERSION);
 		return -1;
 	}
 	p = mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
-		ctl_err("stats", "mmap: %s", strerror(errno));
+		vx_err("stats", "mmap: %s", strerror(errno));
 		return -1;
 	}
 	s->area = p;
@@ -71,31 +35,18 @@ int stats_map(int fd, struct ctl_stats *s)
 	return 0;
 }
 
-void stats_unmap(struct ctl_stats *s)
+void vx_stats_unmap(struct vx_stats *s)
 {
 	munmap((void *)s->area, s->size);
 	s->area = NULL;
 }
 
-/* Map, copy once, unmap: for commands that read the stats one time. */
-int stats_snapshot(int fd, struct velox_stats *out)
-{
-	struct ctl_stats map;
-	int ret;
-
-	if (stats_map(fd, &map))
-		return -1;
-	ret = stats_read(&map, out);
-	stats_unmap(&map);
-	return ret;
-}
-
 /* A consistent copy of the area; -1 if the kernel kept rewriting it. */
-int stats_read(const struct ctl_stats *s, struct velox_stats *out)
+int vx_stats_read(const struct vx_stats *s, struct velox_stats *out)
 {
 	const struct velox_stats *a = s->area;
 	struct timespec pause = { .tv_nsec = 100000 };
-	uint32_t seq;
+	__u32 seq;
 	int tries;
 
 	for (tries = 0; tries < 10000; tries++) {
@@ -112,19 +63,33 @@ int stats_read(const struct ctl_stats *s, struct velox_stats *out)
 			break;
 	}
 	if (tries == 10000) {
-		ctl_err("stats", "the area never stayed still long enough to read");
+		vx_err("stats", "the area never stayed still long enough to read");
 		return -1;
 	}
 	if (out->magic != VELOX_STATS_MAGIC) {
-		ctl_err("stats", "bad magic %#llx: not a velox stats area",
-			(unsigned long long)out->magic);
+		vx_err("stats", "bad magic %#llx: not a velox stats area",
+		       (unsigned long long)out->magic);
 		return -1;
 	}
 	return 0;
 }
 
+/* Map, copy once, unmap: for commands that read the stats one time. */
+int vx_stats_snapshot(int fd, struct velox_stats *out)
+{
+	struct vx_stats map;
+	int ret;
+
+	if (vx_stats_map(fd, &map))
+		return -1;
+	ret = vx_stats_read(&map, out);
+	vx_stats_unmap(&map);
+	return ret;
+}
+
 /* Stage @stage's histogram out of a snapshot (laid out alike). */
-void stats_hist(const struct velox_stats *st, int stage, struct velox_hist *h)
+void vx_stats_hist(const struct velox_stats *st, unsigned int stage,
+		   struct velox_hist *h)
 {
 	_Static_assert(sizeof(*h) == sizeof(st->hist[0]),
 		       "velox_hist is laid out as velox_hist_data");
@@ -136,8 +101,8 @@ void stats_hist(const struct velox_stats *st, int stage, struct velox_hist *h)
  * min and max are not known exactly: they become the edges of its lowest
  * and highest buckets, which keeps quantiles within a bucket's width.
  */
-void hist_sub(struct velox_hist *d, const struct velox_hist *now,
-	      const struct velox_hist *then)
+void vx_hist_sub(struct velox_hist *d, const struct velox_hist *now,
+		 const struct velox_hist *then)
 {
 	int i, lo = -1, hi = -1;
 

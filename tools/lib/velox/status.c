@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libvelox: a run as people read it (a summary, an aligned status) and as
+ * scripts read it (one JSON object), from a snapshot of the stats area.
+ */
+#include <stdio.h>
+
+#include "libvelox.h"
+
+/* report.h's texts go to a FILE * as they are made. */
+void vx_emit_file(void *file, const char *text)
+{
+	fputs(text, file);
+}
+
+/*
+ * Signed: while running, the per-CPU sums are taken one after another, so
+ * delivered may be counted a moment later than generated.
+ */
+static long long in_flight(const struct velox_counters *c)
+{
+	return (long long)(c->generated - c->delivered - c->dropped);
+}
+
+static double run_seconds(const struct velox_stats *st)
+{
+	unsigned long long end = st->stop_ns ? st->stop_ns : st->publish_ns;
+
+	return end > st->start_ns ? (end - st->start_ns) / 1e9 : 0;
+}
+
+/* "full 3, timeout 1, drain 1" */
+static void print_flushes(FILE *out, const struct velox_counters *c)
+{
+	unsigned int r;
+
+	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
+		fprintf(out, "%s%s %llu", r ? ", " : "", velox_flush_name(r),
+			c->flushes[r]);
+}
+
+/* The run in a few lines: flow, end-to-end latency, the book. */
+void vx_print_summary(FILE *out, const struct velox_stats *st)
+{
+	const struct velox_counters *c = &st->total;
+	double secs = run_seconds(st);
+	char b[VELOX_DURATION_LEN];
+	struct velox_hist h;
+
+	fprintf(out, "run %llu: %s after %.2f s: %llu generated, %llu"
+		" delivered, %llu dropped, %lld in flight",
+		st->run, velox_state_name(st->state), secs, c->generated,
+		c->delivered, c->dropped, in_flight(c));
+	if (secs > 0)
+		fprintf(out, " (%.0f/s delivered)", c->delivered / secs);
+	fputc('\n', out);
+	vx_stats_hist(st, VELOX_STAGE_E2E, &h);
+	fprintf(out, "%s latency of %llu sampled:",
+		velox_stage_name(VELOX_STAGE_E2E), h.count);
+	if (h.count) {
+		fprintf(out, "  min %s", velox_fmt_duration(b, sizeof(b), h.min));
+		velox_report_percentiles(&h, vx_emit_file, out);
+		fprintf(out, "  max %s", velox_fmt_duration(b, sizeof(b), h.max));
+	}
+	fprintf(out, "\nbundles %llu (", c->bundles);
+	print_flushes(out, c);
+	fprintf(out, "); book: %llu orders, %llu fills, %llu CAS retries, %llu"
+		" resting\n", c->orders, c->fills, c->cas_retries,
+		c->resting_qty);
+	if (c->seq_errors)
+		fprintf(out, "ORDER ERRORS: %llu transactions out of sequence\n",
+			c->seq_errors);
+}
+
+void vx_print_config_json(FILE *out, const struct velox_config *c)
+{
+	fprintf(out, "{\"lanes\":%u,\"rate\":%u,\"bundle\":%u,\"flush_us\":%u,"
+		"\"ring\":%u,\"sample\":%u,\"spin_cap\":%u,\"backoff\":\"%s\","
+		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\""
+		"}", c->lanes, c->rate, c->bundle, c->flush_us, c->ring,
+		c->sample, c->spin_cap, velox_backoff_name(c->backoff),
+		velox_policy_name(c->policy), c->threads, c->seed, c->cpus);
+}
+
+void vx_print_status(FILE *out, const struct velox_stats *st)
+{
+	const struct velox_counters *c = &st->total;
+	const struct velox_config *g = &st->config;
+	__u32 i;
+
+	fprintf(out, "%-14s %s\n", "state", velox_state_name(st->state));
+	fprintf(out, "%-14s %llu (%.2f s)\n", "run", st->run,
+		run_seconds(st));
+	fprintf(out, "%-14s %llu\n", "generated", c->generated);
+	fprintf(out, "%-14s %llu\n", "delivered", c->delivered);
+	fprintf(out, "%-14s %llu\n", "dropped", c->dropped);
+	fprintf(out, "%-14s %lld\n", "in_flight", in_flight(c));
+	fprintf(out, "%-14s %llu\n", "sampled", c->sampled);
+	fprintf(out, "%-14s %llu\n", "seq_errors", c->seq_errors);
+	fprintf(out, "%-14s %llu (", "bundles", c->bundles);
+	print_flushes(out, c);
+	fputs(")\n", out);
+	fprintf(out, "%-14s %llu (%llu rejected), %llu"
+		" fills, %llu CAS retries\n", "orders", c->orders,
+		c->rejected, c->fills, c->cas_retries);
+	fprintf(out, "%-14s submitted %llu = 2 x filled %llu"
+		" + resting %llu + cancelled %llu + expired %llu"
+		" + rejected %llu\n", "quantity",
+		c->submitted_qty, c->filled_qty, c->resting_qty,
+		c->cancelled_qty, c->expired_qty, c->rejected_qty);
+	fprintf(out, "%-14s full waits %llu, yields %llu"
+		", sleeps %llu\n", "backoff", c->full_waits,
+		c->idle_yields, c->idle_sleeps);
+	fprintf(out, "%-14s rate %u/s, lanes %u, bundle %u, flush %u us, ring %u, "
+		"sample 1/%u,\n%-14s backoff %s, policy %s, threads %u, seed %u, "
+		"cpus %#llx\n", "config", g->rate, g->lanes, g->bundle,
+		g->flush_us, g->ring, g->sample, "",
+		velox_backoff_name(g->backoff), velox_policy_name(g->policy),
+		g->threads, g->seed, g->cpus);
+	for (i = 0; i < g->lanes && i < VELOX_LANES_MAX; i++)
+		fprintf(out, "lane %-9u generated %llu, delivered %llu"
+			", dropped %llu\n", i,
+			st->lane[i].generated, st->lane[i].delivered,
+			st->lane[i].dropped);
+}
+
+/* Every counter under its name (names.h), so a new one shows up here. */
+void vx_print_status_json(FILE *out, const struct velox_stats *st)
+{
+	const struct velox_counters *c = &st->total;
+	unsigned int i;
+
+	fprintf(out, "{\"state\":\"%s\",\"run\":%llu,\"seconds\":%.6f",
+		velox_state_name(st->state), st->run, run_seconds(st));
+	for (i = 0; i < VELOX_COUNTER_WORDS; i++)
+		fprintf(out, ",\"%s\":%llu", velox_counter_name(i),
+			velox_counter_value(c, i));
+	fprintf(out, ",\"in_flight\":%lld,\"config\":", in_flight(c));
+	vx_print_config_json(out, &st->config);
+	fputs(",\"lanes\":[", out);
+	for (i = 0; i < st->config.lanes && i < VELOX_LANES_MAX; i++)
+		fprintf(out, "%s{\"generated\":%llu,\"delivered\":%llu"
+			",\"dropped\":%llu}", i ? "," : "",
+			st->lane[i].generated, st->lane[i].delivered,
+			st->lane[i].dropped);
+	fputs("]}\n", out);
+}
