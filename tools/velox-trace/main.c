@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <bpf/libbpf.h>
 
 #include "vt.h"
@@ -45,7 +47,8 @@ static void usage(FILE *out)
 "                      the module's own, read from the mmap'd stats area;\n"
 "                      start velox-trace before the run for equal counts\n"
 "  -x, --exit-on-stop  end when the pipeline stops (after its last event)\n"
-"  -v, --verbose       show libbpf's messages\n"
+"  -v, --verbose       show libbpf's debug messages too (its warnings\n"
+"                      and errors always show)\n"
 "  -h, --help          this text\n"
 "\n"
 "Without -i, velox-trace prints when interrupted (Ctrl-C), after -c\n"
@@ -61,12 +64,40 @@ static void usage(FILE *out)
 
 static bool verbose;
 
+/*
+ * libbpf's warnings and errors say why a load or an attach failed (a
+ * verifier log, a missing tracepoint), so they always show; its debug
+ * chatter only with -v.
+ */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (level == LIBBPF_DEBUG || !verbose)
+	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+static bool has_cap(const struct __user_cap_data_struct *caps, int cap)
+{
+	return caps[cap >> 5].effective & (1u << (cap & 31));
+}
+
+/*
+ * Loading the programs needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN,
+ * which implies both).  Without them, say so in one line before libbpf
+ * tries and fails with several.  Unknown (capget failed): let libbpf try.
+ */
+static bool may_trace(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, caps))
+		return true;
+	return has_cap(caps, CAP_SYS_ADMIN) ||
+	       (has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON));
 }
 
 static int parse_opts(int argc, char **argv, struct vt_opts *o)
@@ -184,6 +215,8 @@ int main(int argc, char **argv)
 		vx_err("velox", "module not loaded (insmod velox.ko)");
 		return VX_EXIT_FAIL;
 	}
+	if (!may_trace())
+		return setup_err("BPF", -EPERM);
 	skel = velox_trace__open();
 	if (!skel)
 		return setup_err("BPF open", -errno);
