@@ -130,6 +130,10 @@ static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r)
 
 /**
  * velox_ring_push() - producer: append one element
+ * @r: the ring
+ * @elem: the element, copied in
+ * @esize: its size, the same on every call for @r
+ *
  * Return: true, or false if the ring is full (nothing written).
  */
 static __always_inline bool velox_ring_push(struct velox_ring *r,
@@ -147,6 +151,10 @@ static __always_inline bool velox_ring_push(struct velox_ring *r,
 
 /**
  * velox_ring_pop() - consumer: take the oldest element
+ * @r: the ring
+ * @elem: where the element is copied to
+ * @esize: its size, the same on every call for @r
+ *
  * Return: true, or false if the ring is empty (@elem untouched).
  */
 static __always_inline bool velox_ring_pop(struct velox_ring *r, void *elem,
@@ -164,6 +172,11 @@ static __always_inline bool velox_ring_pop(struct velox_ring *r, void *elem,
 
 /**
  * velox_ring_push_n() - producer: append up to @n elements, publish once
+ * @r: the ring
+ * @elems: @n elements, one after another
+ * @n: how many to append at most
+ * @esize: the size of one, the same on every call for @r
+ *
  * Return: how many were appended, from the start of @elems (0 if full).
  */
 static __always_inline u32 velox_ring_push_n(struct velox_ring *r,
@@ -189,6 +202,11 @@ static __always_inline u32 velox_ring_push_n(struct velox_ring *r,
 
 /**
  * velox_ring_pop_n() - consumer: take up to @n elements, release once
+ * @r: the ring
+ * @elems: room for @n elements
+ * @n: how many to take at most
+ * @esize: the size of one, the same on every call for @r
+ *
  * Return: how many were taken into @elems (0 if empty).
  */
 static __always_inline u32 velox_ring_pop_n(struct velox_ring *r, void *elems,
