@@ -207,11 +207,11 @@ static void counter_names_read_their_own_field(struct kunit *test)
 
 		sum += v;
 		if (!strcmp(name, "generated"))
-			KUNIT_EXPECT_EQ(test, v, 1);
+			KUNIT_EXPECT_EQ_MSG(test, v, 1, "generated is word %u", i);
 		else if (!strcmp(name, "flush_timeout"))
-			KUNIT_EXPECT_EQ(test, v, 2);
+			KUNIT_EXPECT_EQ_MSG(test, v, 2, "flush_timeout is word %u", i);
 		else if (!strcmp(name, "idle_sleeps"))
-			KUNIT_EXPECT_EQ(test, v, 3);
+			KUNIT_EXPECT_EQ_MSG(test, v, 3, "idle_sleeps is word %u", i);
 	}
 	KUNIT_EXPECT_EQ(test, sum, 6);
 }
