@@ -11,8 +11,9 @@
  * threads that run the steps, and the life of a run:
  *
  *   START  check the config, allocate every ring and the book, create the
- *          threads (bound round-robin to the configured CPUs), then wake
- *          them; a failure anywhere unwinds what was done.
+ *          threads (bound round-robin to the configured CPUs), let the
+ *          caller see the config that will run, then wake them; a failure
+ *          anywhere unwinds what was done.
  *   run    each thread loops: one step of each of its stages, counting
  *          into its CPU's sink; with nothing to do it backs off (spin,
  *          then yield, then sleep, as configured).  A delayed work
@@ -20,13 +21,15 @@
  *   STOP   ask every lane's ingress to stop; each stage finishes once its
  *          upstream has and its input ring is empty, so when every thread
  *          reports done, everything generated was delivered or dropped.
- *          Then the threads are stopped, the stats published once more,
- *          and the memory freed.
+ *          The last thread to finish queues the teardown: the threads are
+ *          stopped, the stats published once more, the memory freed.  The
+ *          caller of STOP only waits for that, killably.
  *
  * Nothing waits on a condition another thread might never meet: a stage
  * with a full output ring returns and retries, the stage downstream keeps
- * draining, and the last stage never blocks.  So STOP and rmmod always
- * finish, under any policy.
+ * draining, and the last stage never blocks.  So a STOP always finishes,
+ * under any policy, as soon as the threads get the CPU; a caller that
+ * cannot wait that long may be killed, and rmmod waits.
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
