@@ -14,9 +14,24 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
+/*
+ * A test may lose a race on purpose, on one thread: with
+ * VELOX_SHIM_CAS_HOOK defined, every exchange first calls
+ * velox_shim_cas_hook(ptr), which may change *ptr so that the exchange
+ * fails (tools/testing/core/book_backoff_test.c).
+ */
+#ifdef VELOX_SHIM_CAS_HOOK
+void velox_shim_cas_hook(void *ptr);
+#else
+#define velox_shim_cas_hook(ptr)	do { } while (0)
+#endif
+
 #define try_cmpxchg(ptr, oldp, new)					\
+({									\
+	velox_shim_cas_hook(ptr);					\
 	__atomic_compare_exchange_n((ptr), (oldp), (new), false,	\
-				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
+				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);	\
+})
 #define try_cmpxchg64(ptr, oldp, new)	try_cmpxchg(ptr, oldp, new)
 
 #endif /* VELOX_SHIM_LINUX_ATOMIC_H */
