@@ -44,6 +44,8 @@ static struct velox_hist *new_hist(struct kunit *test)
 	return h;
 }
 
+#define NO_LINE	"(no such line)"
+
 /* Line @n (from 0) of @text, without its newline, into @line. */
 static const char *line_of(const char *text, unsigned int n, char *line,
 			   size_t len)
@@ -54,10 +56,30 @@ static const char *line_of(const char *text, unsigned int n, char *line,
 		text = strchr(text, '\n') ? strchr(text, '\n') + 1 : NULL;
 	/* Past the last newline there is no line, not an empty one. */
 	if (!text || !*text)
-		return "(no such line)";
+		return NO_LINE;
 	end = strchrnul(text, '\n');
 	strscpy(line, text, min_t(size_t, len, end - text + 1));
 	return line;
+}
+
+static void expect_line(struct kunit *test, const char *text, unsigned int n,
+			const char *want)
+{
+	char line[128];
+
+	KUNIT_EXPECT_STREQ_MSG(test, line_of(text, n, line, sizeof(line)), want,
+			       "line %u of:\n%s", n, text);
+}
+
+/* A histogram that holds @a, @b and @c. */
+static struct velox_hist *hist_of(struct kunit *test, u64 a, u64 b, u64 c)
+{
+	struct velox_hist *h = new_hist(test);
+
+	velox_hist_record(h, a);
+	velox_hist_record(h, b);
+	velox_hist_record(h, c);
+	return h;
 }
 
 static const char *dur(u64 ns)
@@ -116,64 +138,48 @@ static void an_empty_histogram_reports_its_count_alone(struct kunit *test)
 
 static void report_gives_numbers_then_percentiles_then_chart(struct kunit *test)
 {
-	struct velox_hist *h = new_hist(test);
 	struct capture *c = new_capture(test);
-	char line[128];
 
-	velox_hist_record(h, 100);
-	velox_hist_record(h, 100);
-	velox_hist_record(h, 400);
-	velox_report_hist(h, "e2e: ", capture_emit, c);
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 0, line, sizeof(line)),
-			   "e2e: count 3  min 100ns  mean 200ns  max 400ns");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 1, line, sizeof(line)),
-			   "  p50 100ns  p90 400ns  p99 400ns  p99.9 400ns  p99.99 400ns");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 2, line, sizeof(line)), "");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 3, line, sizeof(line)),
-			   "                          ns : count      distribution");
+	velox_report_hist(hist_of(test, 100, 100, 400), "e2e: ", capture_emit, c);
+	expect_line(test, c->text, 0,
+		    "e2e: count 3  min 100ns  mean 200ns  max 400ns");
+	expect_line(test, c->text, 1,
+		    "  p50 100ns  p90 400ns  p99 400ns  p99.9 400ns  p99.99 400ns");
+	expect_line(test, c->text, 2, "");
+	expect_line(test, c->text, 3,
+		    "                          ns : count      distribution");
 	/* 100 in [64, 128), 400 in [256, 512); the empty row between stays. */
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 4, line, sizeof(line)),
-			   "           64 -> 127         : 2          |****************************************|");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 5, line, sizeof(line)),
-			   "          128 -> 255         : 0          |                                        |");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 6, line, sizeof(line)),
-			   "          256 -> 511         : 1          |********************                    |");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 7, line, sizeof(line)),
-			   "(no such line)");
+	expect_line(test, c->text, 4,
+		    "           64 -> 127         : 2          |****************************************|");
+	expect_line(test, c->text, 5,
+		    "          128 -> 255         : 0          |                                        |");
+	expect_line(test, c->text, 6,
+		    "          256 -> 511         : 1          |********************                    |");
+	expect_line(test, c->text, 7, NO_LINE);
 }
 
 static void chart_starts_at_zero_for_values_below_two(struct kunit *test)
 {
-	struct velox_hist *h = new_hist(test);
 	struct capture *c = new_capture(test);
-	char line[128];
 
-	velox_hist_record(h, 0);
-	velox_hist_record(h, 1);
-	velox_hist_record(h, 2);
-	velox_report_chart(h, capture_emit, c);
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 1, line, sizeof(line)),
-			   "            0 -> 1           : 2          |****************************************|");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 2, line, sizeof(line)),
-			   "            2 -> 3           : 1          |********************                    |");
+	velox_report_chart(hist_of(test, 0, 1, 2), capture_emit, c);
+	expect_line(test, c->text, 1,
+		    "            0 -> 1           : 2          |****************************************|");
+	expect_line(test, c->text, 2,
+		    "            2 -> 3           : 1          |********************                    |");
 }
 
 static void chart_puts_the_overflow_bucket_on_an_inf_row(struct kunit *test)
 {
-	struct velox_hist *h = new_hist(test);
 	struct capture *c = new_capture(test);
-	char line[128];
 
-	velox_hist_record(h, VELOX_HIST_LIMIT - 1);
-	velox_hist_record(h, VELOX_HIST_LIMIT);
-	velox_hist_record(h, U64_MAX);
-	velox_report_chart(h, capture_emit, c);
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 1, line, sizeof(line)),
-			   "  34359738368 -> 68719476735 : 1          |********************                    |");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 2, line, sizeof(line)),
-			   "  68719476736 -> inf         : 2          |****************************************|");
-	KUNIT_EXPECT_STREQ(test, line_of(c->text, 3, line, sizeof(line)),
-			   "(no such line)");
+	velox_report_chart(hist_of(test, VELOX_HIST_LIMIT - 1, VELOX_HIST_LIMIT,
+				   U64_MAX), capture_emit, c);
+	expect_line(test, c->text, 1,
+		    "  34359738368 -> 68719476735 : 1          |********************                    |");
+	expect_line(test, c->text, 2,
+		    "  68719476736 -> inf         : 2          |****************************************|");
+	expect_line(test, c->text, 3, NO_LINE);
 }
 
 static void every_counter_has_a_name(struct kunit *test)
