@@ -127,26 +127,12 @@ static void every_stage_runs_on_exactly_one_thread(struct kunit *test)
 	}
 }
 
-static void policy_names_round_trip(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, velox_backoff_parse("spin"), VELOX_BACKOFF_SPIN);
-	KUNIT_EXPECT_EQ(test, velox_backoff_parse("sleep"),
-			VELOX_BACKOFF_SLEEP);
-	KUNIT_EXPECT_LT(test, velox_backoff_parse("nap"), 0);
-	KUNIT_EXPECT_EQ(test, velox_policy_parse("block"), VELOX_POLICY_BLOCK);
-	KUNIT_EXPECT_LT(test, velox_policy_parse(""), 0);
-	KUNIT_EXPECT_STREQ(test, velox_backoff_name(VELOX_BACKOFF_YIELD),
-			   "yield");
-	KUNIT_EXPECT_STREQ(test, velox_policy_name(VELOX_POLICY_DROP), "drop");
-}
-
 static struct kunit_case velox_config_cases[] = {
 	KUNIT_CASE(a_typical_config_is_accepted),
 	KUNIT_CASE(every_range_edge_is_accepted),
 	KUNIT_CASE_PARAM(each_bad_field_is_refused, bad_gen_params),
 	KUNIT_CASE(threads_follow_the_cpus_when_automatic),
 	KUNIT_CASE(every_stage_runs_on_exactly_one_thread),
-	KUNIT_CASE(policy_names_round_trip),
 	{}
 };
 

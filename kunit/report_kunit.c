@@ -186,14 +186,14 @@ static void every_counter_has_a_name(struct kunit *test)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < VELOX_COUNTER_WORDS; i++) {
+	for (i = 0; i < VELOX_NR_COUNTERS; i++) {
 		const char *name = velox_counter_name(i);
 
 		KUNIT_EXPECT_STRNEQ_MSG(test, name, "?", "counter word %u", i);
 		for (j = 0; j < i; j++)
 			KUNIT_EXPECT_STRNEQ(test, name, velox_counter_name(j));
 	}
-	KUNIT_EXPECT_STREQ(test, velox_counter_name(VELOX_COUNTER_WORDS), "?");
+	KUNIT_EXPECT_STREQ(test, velox_counter_name(VELOX_NR_COUNTERS), "?");
 }
 
 /* The name of a word is the field it reads. */
@@ -207,7 +207,7 @@ static void counter_names_read_their_own_field(struct kunit *test)
 	unsigned int i;
 	u64 sum = 0;
 
-	for (i = 0; i < VELOX_COUNTER_WORDS; i++) {
+	for (i = 0; i < VELOX_NR_COUNTERS; i++) {
 		const char *name = velox_counter_name(i);
 		u64 v = velox_counter_value(&c, i);
 

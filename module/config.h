@@ -4,9 +4,6 @@
 
 #include <linux/types.h>
 
-/* The names of the config's backoff and policy, for text and parsing. */
-#include "core/names.h"
-
 struct velox_config;
 
 /* The most threads a lane runs: one per stage. */

@@ -90,7 +90,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "publish_ns: %llu\n", st->publish_ns);
 	seq_printf(m, "in_flight: %lld\n",
 		   (s64)(c->generated - c->delivered - c->dropped));
-	for (i = 0; i < VELOX_COUNTER_WORDS; i++)
+	for (i = 0; i < VELOX_NR_COUNTERS; i++)
 		seq_printf(m, "%s: %llu\n", velox_counter_name(i),
 			   velox_counter_value(c, i));
 	for (i = 0; i < st->config.lanes && i < VELOX_LANES_MAX; i++)

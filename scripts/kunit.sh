@@ -61,12 +61,22 @@ grep -q 'velox/' "$ksrc/drivers/Makefile" ||
 if [ $debug = 1 ]; then
 	variant=x86_64-debug
 	karch=x86_64
-	args=(--build_dir="$cache/kunit-x86_64-debug" --arch=x86_64
-	      --qemu_args="-smp 2" --timeout=600)
+	bdir=$cache/kunit-x86_64-debug
+	args=(--build_dir="$bdir" --arch=x86_64 --qemu_args="-smp 2"
+	      --timeout=600)
 else
 	variant=uml
 	karch=um
-	args=(--build_dir="$cache/kunit-uml")
+	bdir=$cache/kunit-uml
+	args=(--build_dir="$bdir")
+fi
+# drivers/velox's objects were built from the checkout the links pointed
+# to then.  make cannot see that a file of another checkout is older than
+# its object, so when the checkout changes, those objects start afresh.
+if [ "$(cat "$bdir/.velox-checkout" 2>/dev/null)" != "$top" ]; then
+	rm -rf "$bdir/drivers/velox"
+	mkdir -p "$bdir"
+	echo "$top" >"$bdir/.velox-checkout"
 fi
 frag=$top/kunit/$variant.config
 mindir=$cache/kunit-$variant-config

@@ -83,7 +83,7 @@ static const char *const counter_names[] = {
  * in the middle would move the fields after it, which the ABI forbids;
  * the KUnit suite velox_report still checks that no name is missing.)
  */
-static_assert(ARRAY_SIZE(counter_names) == VELOX_COUNTER_WORDS,
+static_assert(ARRAY_SIZE(counter_names) == VELOX_NR_COUNTERS,
 	      "every counter of struct velox_counters has a name");
 static_assert(sizeof(struct velox_counters) % sizeof(__u64) == 0,
 	      "struct velox_counters is made of u64 words");
@@ -233,7 +233,7 @@ int velox_policy_parse(const char *name)
  * @word: the counter's u64 word in struct velox_counters
  *
  * Return: the field's name ("generated"), or "flush_<reason>" for a word
- * of flushes[]; "?" from VELOX_COUNTER_WORDS on.
+ * of flushes[]; "?" from VELOX_NR_COUNTERS on.
  */
 const char *velox_counter_name(unsigned int word)
 {
@@ -245,13 +245,13 @@ const char *velox_counter_name(unsigned int word)
  * @c: the counters
  * @word: the counter's u64 word in @c
  *
- * Return: the counter, or 0 from VELOX_COUNTER_WORDS on.
+ * Return: the counter, or 0 from VELOX_NR_COUNTERS on.
  */
 u64 velox_counter_value(const struct velox_counters *c, unsigned int word)
 {
 	u64 v;
 
-	if (word >= VELOX_COUNTER_WORDS)
+	if (word >= VELOX_NR_COUNTERS)
 		return 0;
 	memcpy(&v, (const char *)c + word * sizeof(v), sizeof(v));
 	return v;

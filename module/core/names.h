@@ -19,6 +19,8 @@
 #include <linux/types.h>
 #include <linux/velox.h>
 
+#include "sink.h"
+
 const char *velox_stage_name(unsigned int stage);
 const char *velox_stage_what(unsigned int stage);
 int velox_stage_parse(const char *name);
@@ -36,13 +38,9 @@ const char *velox_policy_name(unsigned int policy);
 int velox_policy_parse(const char *name);
 
 /*
- * The counters of struct velox_counters are all u64: word i is counter i.
- * __reserved is room for counters to come, so the named words are those
- * before it; names.c fails to build when a counter has no name.
+ * Counter word i of struct velox_counters (sink.h: VELOX_NR_COUNTERS of
+ * them) has name i; names.c fails to build when a counter has no name.
  */
-#define VELOX_COUNTER_WORDS \
-	(offsetof(struct velox_counters, __reserved) / sizeof(__u64))
-
 const char *velox_counter_name(unsigned int word);
 u64 velox_counter_value(const struct velox_counters *c, unsigned int word);
 

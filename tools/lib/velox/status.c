@@ -132,7 +132,7 @@ void vx_print_status_json(FILE *out, const struct velox_stats *st)
 
 	fprintf(out, "{\"state\":\"%s\",\"run\":%llu,\"seconds\":%.6f",
 		velox_state_name(st->state), st->run, run_seconds(st));
-	for (i = 0; i < VELOX_COUNTER_WORDS; i++)
+	for (i = 0; i < VELOX_NR_COUNTERS; i++)
 		fprintf(out, ",\"%s\":%llu", velox_counter_name(i),
 			velox_counter_value(c, i));
 	fprintf(out, ",\"in_flight\":%lld,\"config\":", in_flight(c));
