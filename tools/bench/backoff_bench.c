@@ -24,6 +24,7 @@
 #include <linux/velox.h>
 
 #include "bench.h"
+#include "names.h"
 #include "rig.h"
 
 #define BACKOFF_RATES	3
@@ -51,8 +52,6 @@ static const struct {
 	{ VELOX_BACKOFF_SLEEP, 64 },
 	{ VELOX_BACKOFF_SLEEP, 1024 },
 };
-
-static const char *const policy_names[] = { "spin", "yield", "sleep" };
 
 enum { V_CPU, V_P50, V_P99, V_YIELDS, V_SLEEPS };
 
@@ -136,7 +135,7 @@ int backoff_bench(const struct bench_opts *o)
 			for (x = 0; x < BACKOFF_VALUES; x++) {
 				snprintf(name, sizeof(name), "backoff/%s/%s/cap%u/%s",
 					 rates[rt].name,
-					 policy_names[configs[c].policy],
+					 velox_backoff_name(configs[c].policy),
 					 configs[c].cap, values[x].name);
 				/* Less is better for all: CPU, latency, calls. */
 				bench_result(name, bench_median(v[rt][c][x], runs),

@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "hist.h"
+#include "report.h"
 
 #define NVALUES 4096		/* a power of two: the loops mask, not divide */
 
@@ -118,8 +119,6 @@ static int cmp_u64(const void *a, const void *b)
 
 static void quantile_error(enum dist d)
 {
-	static const uint32_t ppms[] = { 500000, 900000, 990000, 999000, 999900 };
-	static const char *const pnames[] = { "p50", "p90", "p99", "p99.9", "p99.99" };
 	const size_t n = 1000000;
 	uint64_t *v = malloc(n * sizeof(*v)), s = 12345 + d;
 	struct velox_hist *h = malloc(sizeof(*h));
@@ -133,12 +132,13 @@ static void quantile_error(enum dist d)
 		velox_hist_record(h, v[i]);
 	}
 	qsort(v, n, sizeof(*v), cmp_u64);
-	for (i = 0; i < sizeof(ppms) / sizeof(ppms[0]); i++) {
-		uint64_t rank = (n * ppms[i] + 999999) / 1000000;
-		double exact = v[rank - 1], got = velox_hist_quantile(h, ppms[i]);
+	for (i = 0; i < VELOX_PERCENTILES; i++) {
+		const struct velox_percentile *p = &velox_percentiles[i];
+		uint64_t rank = (n * p->ppm + 999999) / 1000000;
+		double exact = v[rank - 1], got = velox_hist_quantile(h, p->ppm);
 		double err = fabs(got - exact) / exact * 100;
 
-		snprintf(name, sizeof(name), "hist/error/%s/%s", dist_names[d], pnames[i]);
+		snprintf(name, sizeof(name), "hist/error/%s/%s", dist_names[d], p->label);
 		bench_result(name, err, "%", false);
 		worst = err > worst ? err : worst;
 	}

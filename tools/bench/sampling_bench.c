@@ -36,6 +36,7 @@
 #include <linux/velox.h>
 
 #include "bench.h"
+#include "report.h"
 #include "rig.h"
 
 #define SAMPLING_N		4
@@ -51,12 +52,8 @@
 
 static const u32 samples[SAMPLING_N] = { 1, 16, 64, 1024 };
 
-static const struct {
-	u32 ppm;
-	const char *name;
-} qs[SAMPLING_QS] = {
-	{ 500000, "p50" }, { 990000, "p99" }, { 999000, "p99.9" },
-};
+/* The percentiles compared, of the reports' list (core/report.h). */
+static const unsigned int qs[SAMPLING_QS] = { VELOX_P50, VELOX_P99, VELOX_P999 };
 
 /* Unpaced, -n transactions on @threads threads: Mops/s, or -1. */
 static double unpaced_once(const struct bench_opts *o, unsigned int threads,
@@ -251,8 +248,10 @@ static int paced_once(const struct bench_opts *o, u32 sample, double *all,
 			(unsigned long long)tap->seen,
 			(unsigned long long)tap->errors);
 	for (i = 0; i < SAMPLING_QS; i++) {
-		all[i] = velox_hist_quantile(&tap->all, qs[i].ppm);
-		marked[i] = velox_hist_quantile(&tap->marked, qs[i].ppm);
+		all[i] = velox_hist_quantile(&tap->all,
+					     velox_percentiles[qs[i]].ppm);
+		marked[i] = velox_hist_quantile(&tap->marked,
+						velox_percentiles[qs[i]].ppm);
 	}
 	for (i = 0; i < 2; i++)
 		free(sinks[i]);
@@ -317,7 +316,7 @@ int sampling_bench(const struct bench_opts *o)
 
 			for (w = 0; w < 3; w++) {
 				snprintf(name, sizeof(name), "sampling/paced100k/s%u/%s/%s",
-					 samples[s], qs[i].name, what[w]);
+					 samples[s], velox_percentiles[qs[i]].label, what[w]);
 				bench_result(name, bench_median(q[w][s][i], runs),
 					     w == 2 ? "%" : "ns", false);
 			}
