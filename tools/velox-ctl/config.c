@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,26 +66,59 @@ int parse_u32(const char *s, uint32_t *v)
 	return 0;
 }
 
-/* "100000", "100k", "2.5M". */
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * "100000", "100k", "2.5M": decimal digits, optionally a point and more
+ * digits, optionally k or K (thousands) or M (millions; m is not taken, it
+ * would read as milli), nothing else; the rate must come out whole.
+ * Counted in integers, so that "4.1M" is 4100000 and not the double just
+ * below it.
+ */
 int parse_rate(const char *s, uint32_t *rate)
 {
-	double v, mult = 1;
-	char *end;
+	uint64_t whole = 0, frac = 0, scale = 1, mult = 1, v;
+	const char *p = s, *f, *last;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
+	if (!is_digit(*p))
 		return -1;
-	if (*end == 'k' || *end == 'K')
-		mult = 1e3;
-	else if (*end == 'M' || *end == 'm')
-		mult = 1e6;
-	else if (*end)
+	for (; is_digit(*p); p++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > UINT32_MAX)
+			return -1;
+	}
+	if (*p == '.') {
+		f = ++p;
+		if (!is_digit(*p))
+			return -1;
+		while (is_digit(*p))
+			p++;
+		/* Trailing zeros add nothing: "2.50M" is "2.5M". */
+		for (last = p; last > f && last[-1] == '0'; last--)
+			;
+		for (; f < last; f++) {
+			/* Finer than one transaction even in millions. */
+			if (scale == 1000000)
+				return -1;
+			frac = frac * 10 + (*f - '0');
+			scale *= 10;
+		}
+	}
+	if (*p == 'k' || *p == 'K') {
+		mult = 1000;
+		p++;
+	} else if (*p == 'M') {
+		mult = 1000000;
+		p++;
+	}
+	/* Anything after the suffix, or a fraction of a transaction. */
+	if (*p || mult % scale)
 		return -1;
-	if (*end && end[1])
-		return -1;
-	v *= mult;
-	if (v > UINT32_MAX || v != floor(v))
+	v = whole * mult + frac * (mult / scale);
+	if (v > UINT32_MAX)
 		return -1;
 	*rate = (uint32_t)v;
 	return 0;
