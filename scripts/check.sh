@@ -21,7 +21,7 @@ USAGE
 }
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 
 harness_cmd() {
 	case $1 in

@@ -13,7 +13,7 @@ case "${1:-}" in
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot Debian's kernel under QEMU (TCG, 2 CPUs) with a busybox initramfs
-# holding velox.ko, velox-ctl and the selftests, run CMD as root in the
-# guest, print its output and exit with its status.  In the guest,
+# holding velox.ko, velox-ctl, velox-trace, the selftests and
+# scripts/ktap.sh (on the PATH, for the tests to source), run CMD as root
+# in the guest, print its output and exit with its status.  In the guest,
 # "insmod /velox.ko" loads the module, debugfs is mounted and each --add
 # file is in /extra/.  With --share-host the host's whole tree is mounted
 # read-only at /host over virtio-9p, so "chroot /host perf ..." runs the
@@ -106,18 +107,22 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+sel=$top/tools/testing/selftests/velox
 ko=$("$top/scripts/kbuild.sh" --kernel "$series")
 make -s -C "$top" tools >&2
 printf '%q ' "$@" >"$tmp/cmd.sh"
 echo >>"$tmp/cmd.sh"
 
 tests=()
-# The tests, and the helpers they call (json_valid).
-for t in "$top"/tools/testing/selftests/velox/{*.sh,*_test,json_valid}; do
+# The tests, and the helpers they call (json_valid); the tests source
+# scripts/ktap.sh from the PATH.
+for t in "$sel"/{*.sh,*_test,json_valid}; do
+	[ "$(basename "$t")" = ktap.sh ] && continue
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
 bins=(--bin "$top/tools/velox-ctl/velox-ctl")
 bins+=(--bin "$top/tools/velox-trace/velox-trace")
+bins+=(--bin "$top/scripts/ktap.sh")
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
 	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"} \
 	${shares[@]+"${shares[@]}"}

@@ -31,7 +31,7 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..$((1 + 2 * ${#kernels[@]}))"

@@ -10,7 +10,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 doc=$top/Documentation/profiling.rst
 
 tmp=$(mktemp -d)

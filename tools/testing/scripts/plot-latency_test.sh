@@ -7,7 +7,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 
 plot=$top/scripts/plot-latency.sh
 fixture=$here/fixtures/e2e.hgrm

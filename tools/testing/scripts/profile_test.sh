@@ -15,7 +15,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-. "$top/tools/testing/selftests/velox/ktap.sh"
+. "$top/scripts/ktap.sh"
 
 profile=$top/scripts/profile.sh
 stages=(ingress_step matcher_step bundler_step output_step)

@@ -7,7 +7,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../selftests/velox/ktap.sh"
+. "$here/../../../scripts/ktap.sh"
 
 tests=("$here"/*_test.sh)
 out=$(mktemp)

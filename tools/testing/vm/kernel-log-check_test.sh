@@ -13,7 +13,7 @@ clean=$here/logs/clean.log
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-. "$here/../selftests/velox/ktap.sh"
+. "$here/../../../scripts/ktap.sh"
 
 # expect_fail NAME LOG NEEDLE: the check must fail and quote NEEDLE.
 expect_fail() {

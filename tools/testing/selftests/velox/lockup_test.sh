@@ -5,7 +5,7 @@
 # of a few seconds is as telling as minutes at the defaults; the VM
 # harness then fails on any report in the kernel log, and so does this
 # test.
-. "$(dirname "$0")/ktap.sh"
+. ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 
 KO=${VELOX_KO:-/velox.ko}
 

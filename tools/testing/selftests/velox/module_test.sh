@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Loading and unloading velox.ko: the device and debugfs come and go with it,
 # and velox-ctl reports the module, or its absence, as documented.
-. "$(dirname "$0")/ktap.sh"
+. ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 
 KO=${VELOX_KO:-/velox.ko}
 DBG=/sys/kernel/debug/velox

@@ -3,7 +3,7 @@
 # The pipeline as a user drives it: module parameters and autostart, rmmod
 # while running, and velox-ctl's verbs, outputs and errors.  Nothing here
 # asserts a duration or a latency: the VM's speed varies.
-. "$(dirname "$0")/ktap.sh"
+. ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 
 KO=${VELOX_KO:-/velox.ko}

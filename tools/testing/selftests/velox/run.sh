@@ -6,7 +6,7 @@
 # Tests named *_test.sh manage the module themselves; *_test programs run
 # with velox.ko loaded.
 cd "$(dirname "$0")" || exit 1
-. ./ktap.sh
+. ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 KO=${VELOX_KO:-/velox.ko}
 
 tests=
@@ -22,7 +22,7 @@ for t in "$@"; do
 		./"$t" > /tmp/ktap.out 2>&1 ;;
 	*)
 		if insmod "$KO" 2> /tmp/ktap.out; then
-			./"$t" > /tmp/ktap.out 2>&1
+			./"$t" >> /tmp/ktap.out 2>&1
 			rc=$?
 			rmmod velox 2>> /tmp/ktap.out || rc=1
 			(exit $rc)

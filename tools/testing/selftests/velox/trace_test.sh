@@ -4,7 +4,7 @@
 # histograms hold exactly the module's sampled transactions (the same
 # counts and percentiles), its flush and drop counts equal the module's;
 # and it fails in one line without the module or root.
-. "$(dirname "$0")/ktap.sh"
+. ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 
 KO=${VELOX_KO:-/velox.ko}
 T=/tmp/trace_test
