@@ -17,10 +17,11 @@ deps:
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# The selftests are not among them: scripts/vm.sh and scripts/static.sh
+# build them, on the kernel source's kselftest_harness.h.
 tools:
 	$(MAKE) -C tools/velox-ctl
 	$(MAKE) -C tools/velox-trace
-	$(MAKE) -C tools/testing/selftests/velox
 
 # The flags a userspace program needs to compile module/core (DESIGN §5).
 print-core-cflags:

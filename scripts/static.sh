@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks: velox.ko with W=1 and sparse against the 6.1 and the 6.12
-# headers, checkpatch --strict, and the userspace tools with -Werror.
-# Prints KTAP and "N passed, N failed".
+# headers, checkpatch --strict, and the userspace tools and the selftests
+# with -Werror.  Prints KTAP and "N passed, N failed".
 set -uo pipefail
 
 case "${1:-}" in
@@ -29,11 +29,13 @@ check() {
 	fi
 }
 
-ktap_plan 5
+ktap_plan 6
 check module_w1_sparse_6.1 "$top/scripts/kbuild.sh" --kernel 6.1 --check
 check module_w1_sparse_6.12 "$top/scripts/kbuild.sh" --kernel 6.12 --check
 check checkpatch_strict "$top/scripts/checkpatch.sh"
 check userspace_werror make -s -B -C "$top" tools
+# Not among "make tools": built on the kernel source's kselftest_harness.h.
+check selftests_werror make -s -B -C "$top/tools/testing/selftests/velox"
 # The benchmark is no test, but it must keep building.
 check bench_builds make -s -B -C "$top/tools/bench"
 ktap_finish

@@ -107,9 +107,12 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# What goes into the guest is built here: "make" does not build the
+# selftests.
 sel=$top/tools/testing/selftests/velox
 ko=$("$top/scripts/kbuild.sh" --kernel "$series")
 make -s -C "$top" tools >&2
+make -s -C "$sel" >&2
 printf '%q ' "$@" >"$tmp/cmd.sh"
 echo >>"$tmp/cmd.sh"
 

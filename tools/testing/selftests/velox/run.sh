@@ -3,8 +3,10 @@
 # Runs every Velox selftest in the guest as one KTAP stream, each test a
 # subtest, and ends with the total "N passed, N failed" over all cases.
 #
-# Tests named *_test.sh manage the module themselves; *_test programs run
-# with velox.ko loaded.
+# Tests named *_test.sh manage the module themselves; *_test programs
+# (kselftest_harness.h) run with velox.ko loaded, and their closing
+# "# Totals:" line gives their count, a skip counting as a failure: here,
+# as root with the module loaded, every case must run.
 cd "$(dirname "$0")" || exit 1
 . ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 KO=${VELOX_KO:-/velox.ko}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the Velox selftest programs share, on top of the kernel's
+ * kselftest_harness.h: opening /dev/velox in a FIXTURE_SETUP (a skip when
+ * it cannot be), ioctls that return the errno, and consistent copies of
+ * the mmap'd stats area.
+ */
+#ifndef VELOX_TEST_H
+#define VELOX_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/velox.h>
+
+#include "kselftest_harness.h"
+
+#define VELOX_DEV "/dev/" VELOX_DEVICE_NAME
+
+/*
+ * SKIP() from a FIXTURE_SETUP.  6.1's harness runs the case anyway after
+ * SKIP(return, ...) in a setup; leaving through the harness's own bail-out
+ * (the jump a failed ASSERT takes) reports the skip and runs neither the
+ * case nor the teardown.
+ */
+#define SETUP_SKIP(fmt, ...) \
+	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
+
+/* An errno as words, 0 as "success", for what a case expected and got. */
+static inline const char *velox_errstr(int err)
+{
+	return err ? strerror(err) : "success";
+}
+
+/*
+ * The harness's EXPECT_*() and ASSERT_*() are two statements each (the
+ * second runs the TH_LOG() that follows, on failure): under an if or a
+ * for they take braces.  A FIXTURE_TEARDOWN uses them without TH_LOG():
+ * after a failed ASSERT, 6.1's harness runs the teardown's first TH_LOG()
+ * even when its check holds.
+ */
+
+/* EXPECT/ASSERT that @call's errno (0 for success) is @want, in words. */
+#define EXPECT_ERRNO(want, call) do {				\
+	int errno_seen = (call);				\
+	EXPECT_EQ(want, errno_seen)				\
+		TH_LOG("%s: expected %s, got %s", #call,	\
+		       velox_errstr(want), velox_errstr(errno_seen)); \
+} while (0)
+#define ASSERT_ERRNO(want, call) do {				\
+	int errno_seen = (call);				\
+	ASSERT_EQ(want, errno_seen)				\
+		TH_LOG("%s: expected %s, got %s", #call,	\
+		       velox_errstr(want), velox_errstr(errno_seen)); \
+} while (0)
+
+/* ioctl() on @fd: 0, or the errno it failed with. */
+static inline int velox_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+/*
+ * /dev/velox opened for a FIXTURE_SETUP: the case is skipped when not
+ * root or when the module is not loaded.
+ */
+static inline int velox_open(struct __test_metadata *_metadata)
+{
+	int fd;
+
+	if (geteuid() != 0)
+		SETUP_SKIP("needs root: %s is root's, mode 0600", VELOX_DEV);
+	fd = open(VELOX_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		SETUP_SKIP("%s missing: velox.ko is not loaded", VELOX_DEV);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", VELOX_DEV, strerror(errno));
+	return fd;
+}
+
+/* The whole stats area, mapped read-only. */
+static inline const struct velox_stats *
+velox_map_stats(struct __test_metadata *_metadata, int fd,
+		const struct velox_info *info)
+{
+	void *p = mmap(NULL, info->stats_size, PROT_READ, MAP_SHARED, fd, 0);
+
+	ASSERT_NE(MAP_FAILED, p)
+		TH_LOG("mmap %u bytes read-only: %s", info->stats_size,
+		       strerror(errno));
+	return p;
+}
+
+/*
+ * A consistent copy of the stats area in @snap (the seqcount reader's
+ * loop); false if the kernel never left it still long enough.
+ */
+static inline bool velox_read_stats(const struct velox_stats *area,
+				    struct velox_stats *snap)
+{
+	for (int tries = 0; tries < 100000; tries++) {
+		uint32_t seq = __atomic_load_n(&area->seq, __ATOMIC_ACQUIRE);
+
+		if (seq & 1)
+			continue;
+		memcpy(snap, area, sizeof(*snap));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&area->seq, __ATOMIC_RELAXED) == seq)
+			return true;
+	}
+	return false;
+}
+
+static inline void velox_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+#endif /* VELOX_TEST_H */
