@@ -6,7 +6,7 @@
 # fixed number of inputs unless FUZZ_ARGS says otherwise; a crash leaves
 # its input in build/fuzz/ for replay.
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../selftests/velox/ktap.sh"
+. "$here/../../../scripts/ktap.sh"
 
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
 export ASAN_OPTIONS="halt_on_error=1 exitcode=66 detect_leaks=1"
