@@ -2,12 +2,14 @@
 /*
  * The pipeline through /dev/velox with the module loaded: start/stop
  * cycles and what must hold after each, every policy, rings kept full,
- * the bad-input matrix of START, the read-only stats mapping, ioctls from many processes at once, and debugfs agreeing
+ * the bad-input matrix of START, what START writes back, the read-only
+ * stats mapping, ioctls from many processes at once, and debugfs agreeing
  * with the mapping.  Nothing here asserts a duration: the VM's speed
  * varies.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 
@@ -227,6 +229,51 @@ TEST_F_TIMEOUT(velox_engine, start_right_after_stop, LONG_TIMEOUT)
 	EXPECT_EQ(run0 + 5, self->snap.run) TH_LOG("the run counter");
 }
 
+/* START writes back what runs: the thread count it chose for 0. */
+TEST_F(velox_engine, start_with_threads_0_writes_back_the_count_it_chose)
+{
+	struct velox_config c = self->defaults;
+	struct velox_config running = { .size = sizeof(running) };
+
+	c.size = sizeof(c);
+	c.threads = 0;
+	c.rate = 10000;
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &c));
+	EXPECT_TRUE(c.threads == 1 || c.threads == 2 || c.threads == 4)
+		TH_LOG("expected START to write back 1, 2 or 4 threads, got %u",
+		       c.threads);
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG, &running));
+	EXPECT_EQ(running.threads, c.threads)
+		TH_LOG("START wrote back %u threads, GET_CONFIG says %u",
+		       c.threads, running.threads);
+	read_stats(_metadata, self);
+	EXPECT_EQ(VELOX_STATE_RUNNING, self->snap.state);
+	EXPECT_EQ(self->snap.config.threads, c.threads)
+		TH_LOG("START wrote back %u threads, the stats area says %u",
+		       c.threads, self->snap.config.threads);
+}
+
+/* A longer caller gets the kernel's size back, and its tail untouched. */
+TEST_F(velox_engine, start_writes_back_the_smaller_size)
+{
+	struct {
+		struct velox_config c;
+		__u64 future[4];
+	} big;
+
+	memset(&big, 0, sizeof(big));
+	big.c = self->defaults;
+	big.c.size = sizeof(big);
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &big));
+	EXPECT_EQ(sizeof(big.c), big.c.size)
+		TH_LOG("expected min(caller's %zu, kernel's %zu)", sizeof(big),
+		       sizeof(big.c));
+	for (size_t i = 0; i < ARRAY_SIZE(big.future); i++) {
+		EXPECT_EQ(0u, big.future[i])
+			TH_LOG("the kernel wrote tail word %zu", i);
+	}
+}
+
 /* The bad-input matrix of START: each bad field alone, nothing started. */
 FIXTURE(velox_bad_start) {
 	int fd;
@@ -419,6 +466,33 @@ TEST_F(velox_engine, mprotect_to_write_is_refused)
 {
 	EXPECT_ERRNO(EACCES, try_mprotect(_metadata, self,
 					  PROT_READ | PROT_WRITE));
+}
+
+/*
+ * On a noexec mount the VFS refuses PROT_EXEC before the module is asked,
+ * and the exec cases would pass whatever the module does.
+ */
+static bool dev_is_noexec(void)
+{
+	struct statvfs sv;
+
+	return !statvfs(VELOX_DEV, &sv) && (sv.f_flag & ST_NOEXEC);
+}
+
+TEST_F(velox_engine, mmap_exec_is_refused)
+{
+	if (dev_is_noexec())
+		SKIP(return, "%s is on a noexec mount", VELOX_DEV);
+	EXPECT_ERRNO(EPERM, try_mmap(self->fd, self->info.stats_size,
+				     PROT_READ | PROT_EXEC, 0));
+}
+
+TEST_F(velox_engine, mprotect_to_exec_is_refused)
+{
+	if (dev_is_noexec())
+		SKIP(return, "%s is on a noexec mount", VELOX_DEV);
+	EXPECT_ERRNO(EACCES, try_mprotect(_metadata, self,
+					  PROT_READ | PROT_EXEC));
 }
 
 TEST_F(velox_engine, mmap_longer_than_the_area_is_refused)
