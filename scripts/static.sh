@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks: velox.ko with W=1 and sparse against the 6.1 and the 6.12
-# headers, checkpatch --strict, and the userspace tools and the selftests
-# with -Werror.  Prints KTAP and "N passed, N failed".
+# headers, checkpatch --strict, kernel-doc over the module and the uapi,
+# and the userspace tools and the selftests with -Werror.  Prints KTAP and
+# "N passed, N failed".
 set -uo pipefail
 
 case "${1:-}" in
@@ -29,10 +30,33 @@ check() {
 	fi
 }
 
-ktap_plan 6
+# kernel-doc -none over every .c and .h of module/ and uapi/, with the
+# checks "make htmldocs" leaves out (-Wall; 6.1's kernel-doc has no
+# -Wall, its -v turns on the same checks and adds "info:" lines).  Prints
+# what it found; fails on any finding, or if kernel-doc itself failed.
+kernel_doc() {
+	local ksrc kdoc wall files out
+	ksrc=$("$top/scripts/ksrc.sh") || return 1
+	kdoc=$ksrc/scripts/kernel-doc
+	wall=-v
+	grep -q -- '-Wall' "$kdoc" && wall=-Wall
+	mapfile -t files < <(cd "$top" && find module uapi -name '*.[ch]' | sort)
+	out=$(cd "$top" && "$kdoc" -none "$wall" "${files[@]}" 2>&1) || {
+		echo "$out"
+		return 1
+	}
+	out=$(grep -v -E '(^|: )info: ' <<<"$out" || true)
+	[ -z "$out" ] || {
+		echo "$out"
+		return 1
+	}
+}
+
+ktap_plan 7
 check module_w1_sparse_6.1 "$top/scripts/kbuild.sh" --kernel 6.1 --check
 check module_w1_sparse_6.12 "$top/scripts/kbuild.sh" --kernel 6.12 --check
 check checkpatch_strict "$top/scripts/checkpatch.sh"
+check kernel_doc kernel_doc
 check userspace_werror make -s -B -C "$top" tools
 # Not among "make tools": built on the kernel source's kselftest_harness.h.
 check selftests_werror make -s -B -C "$top/tools/testing/selftests/velox"
