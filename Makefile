@@ -1,20 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Velox.  "make" builds velox.ko against the installed 6.1 headers and the
-# userspace tools; "make check" runs every test harness; "make demo" boots
-# a VM and shows the module at work.  KDIR=<headers dir> builds elsewhere.
+# Velox.  "make" builds velox.ko and the user tools (velox-ctl, velox-trace)
+# and installs nothing.  The module is built against KDIR: the running
+# kernel's headers when they are installed, else Debian's newest 6.1
+# headers; KDIR=<headers dir> builds elsewhere.  "make deps" installs what
+# building and testing need (scripts/deps.sh, as root); "make check" runs
+# it, then every test harness; "make demo" runs it, then boots a VM and
+# shows the module at work.
 
-KVER ?= $(shell scripts/kver.sh 6.1 2>/dev/null)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+# The first of these that holds a kernel Makefile is KDIR.
+KDIR_RUNNING ?= /lib/modules/$(shell uname -r)/build
+KDIR_DEBIAN ?= $(addprefix /usr/src/linux-headers-,$(shell scripts/kver.sh 6.1 2>/dev/null))
+ifndef KDIR
+KDIR := $(patsubst %/Makefile,%,$(firstword $(wildcard \
+	$(addsuffix /Makefile,$(KDIR_RUNNING) $(KDIR_DEBIAN)))))
+endif
 CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi \
 	       -I$(CURDIR)/module/include -I$(CURDIR)/module/core
 
-all: deps module tools
+all: module tools
 
 deps:
 	@scripts/deps.sh
 
 module:
+	$(if $(KDIR),,$(error no kernel headers: apt-get install linux-headers-amd64 (or set KDIR=)))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # The selftests are not among them: scripts/vm.sh and scripts/static.sh
@@ -23,7 +33,8 @@ tools:
 	$(MAKE) -C tools/velox-ctl
 	$(MAKE) -C tools/velox-trace
 
-# The flags a userspace program needs to compile module/core (DESIGN §5).
+# The flags a userspace program needs to compile module/core (DESIGN.md,
+# "module/core in userspace").
 print-core-cflags:
 	@echo $(CORE_CFLAGS)
 
@@ -61,7 +72,7 @@ install: module tools
 	install -D -m 0755 tools/velox-trace/velox-trace $(DESTDIR)/usr/local/sbin/velox-trace
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	$(MAKE) -C tools/velox-ctl clean
 	$(MAKE) -C tools/velox-trace clean
 	$(MAKE) -C tools/testing/selftests/velox clean
