@@ -120,7 +120,6 @@ tests=()
 # The tests, and the helpers they call (json_valid); the tests source
 # scripts/ktap.sh from the PATH.
 for t in "$sel"/{*.sh,*_test,json_valid}; do
-	[ "$(basename "$t")" = ktap.sh ] && continue
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
 bins=(--bin "$top/tools/velox-ctl/velox-ctl")
