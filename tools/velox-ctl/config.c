@@ -37,7 +37,7 @@ const struct option start_long_opts[START_LONG_OPTS] = {
 void start_opts_usage(FILE *out)
 {
 	fputs("Pipeline options (unset ones keep the module's defaults):\n"
-	      "  -r, --rate N[k|M]     transactions per second, all lanes (1..10M)\n"
+	      "  -r, --rate N[k|K|M]   transactions per second, all lanes (1..10M)\n"
 	      "  -l, --lanes N         lanes sharing the order book (1..online CPUs)\n"
 	      "  -b, --bundle N        transactions per bundle (1..16)\n"
 	      "  -f, --flush-us N      flush a bundle whose oldest waited N us\n"
