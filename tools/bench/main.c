@@ -316,7 +316,7 @@ static void usage(FILE *out)
 	fputs("Usage: velox-bench [OPTIONS] [GROUP]...\n"
 	      "\n"
 	      "Native benchmarks of module/core.  Without a GROUP, runs ring, hist,\n"
-	      "book and lane.  Progress goes to stderr.\n"
+	      "book, lane and publish.  Progress goes to stderr.\n"
 	      "\n"
 	      "Groups:\n"
 	      "  ring      the SPSC ring against DPDK rte_ring and ck_ring\n"
