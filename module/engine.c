@@ -316,8 +316,8 @@ out_stop_workers:
 	return ret;
 }
 
-/* Sum the sinks, add what only the engine knows, publish. */
-static void velox_engine_publish(struct velox_engine *e)
+/* Sum the sinks, add what only the engine knows, publish as @state. */
+static void velox_engine_publish(struct velox_engine *e, u32 state)
 {
 	struct velox_run *run = e->run;
 	struct velox_stats *st;
@@ -325,7 +325,7 @@ static void velox_engine_publish(struct velox_engine *e)
 
 	mutex_lock(&e->stats.lock);
 	st = velox_stats_prepare(&e->stats);
-	st->state = READ_ONCE(e->state);
+	st->state = state;
 	st->run = e->runs;
 	st->publish_ns = ktime_get_ns();
 	st->start_ns = e->start_ns;
@@ -351,7 +351,7 @@ static void velox_publish_work(struct work_struct *work)
 					      struct velox_engine,
 					      publish_work);
 
-	velox_engine_publish(e);
+	velox_engine_publish(e, READ_ONCE(e->state));
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
 			   msecs_to_jiffies(VELOX_PUBLISH_MS));
 }
@@ -420,7 +420,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	e->runs++;
 	atomic_set(&e->busy, run->nworkers);
 	WRITE_ONCE(e->state, VELOX_STATE_RUNNING);
-	velox_engine_publish(e);
+	velox_engine_publish(e, VELOX_STATE_RUNNING);
 	trace_velox_engine_start(e->runs, runs.lanes, runs.threads, runs.rate,
 				 runs.sample);
 	for (i = 0; i < run->nworkers; i++)
@@ -471,8 +471,12 @@ static void velox_halt_work(struct work_struct *work)
 	cancel_delayed_work_sync(&e->publish_work);
 
 	e->stop_ns = ktime_get_ns();
-	WRITE_ONCE(e->state, VELOX_STATE_STOPPED);
-	velox_engine_publish(e);
+	velox_engine_publish(e, VELOX_STATE_STOPPED);
+	/*
+	 * Only now may a STOP waiter return (pairs with the acquire in
+	 * velox_engine_stopping()): the area holds the final counts.
+	 */
+	smp_store_release(&e->state, VELOX_STATE_STOPPED);
 	if (trace_velox_engine_stop_enabled()) {
 		u64 gen = 0, del = 0, drop = 0;
 
@@ -493,7 +497,8 @@ out_unlock:
 
 static bool velox_engine_stopping(struct velox_engine *e)
 {
-	return READ_ONCE(e->state) == VELOX_STATE_STOPPING;
+	/* Pairs with velox_halt_work(): stopped means published. */
+	return smp_load_acquire(&e->state) == VELOX_STATE_STOPPING;
 }
 
 /**
@@ -540,7 +545,7 @@ int velox_engine_reset_stats(struct velox_engine *e)
 		ret = -EBUSY;
 	} else {
 		velox_stats_reset(&e->stats);
-		velox_engine_publish(e);
+		velox_engine_publish(e, VELOX_STATE_STOPPED);
 	}
 	mutex_unlock(&e->lock);
 	return ret;
@@ -564,7 +569,7 @@ int velox_engine_init(struct velox_engine *e,
 	ret = velox_stats_init(&e->stats);
 	if (ret)
 		return ret;
-	velox_engine_publish(e);
+	velox_engine_publish(e, VELOX_STATE_STOPPED);
 	return 0;
 }
 
