@@ -51,7 +51,7 @@ static void counters_add_leaves_the_reserved_tail_alone(struct kunit *test)
 			offsetof(struct velox_counters, __reserved));
 }
 
-static void sink_add_merges_counters_and_histograms(struct kunit *test)
+static void sink_merge_adds_counters_and_histograms(struct kunit *test)
 {
 	struct velox_sink *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct velox_sink *sum = kunit_kzalloc(test, sizeof(*sum), GFP_KERNEL);
@@ -63,8 +63,8 @@ static void sink_add_merges_counters_and_histograms(struct kunit *test)
 	a->count.delivered = 3;
 	velox_hist_record(&a->hist[VELOX_STAGE_E2E], 500);
 	velox_hist_record(&a->hist[VELOX_STAGE_E2E], 700);
-	velox_sink_add(sum, a);
-	velox_sink_add(sum, a);
+	velox_sink_merge(a, &sum->count, sum->hist);
+	velox_sink_merge(a, &sum->count, sum->hist);
 	KUNIT_EXPECT_EQ(test, sum->count.delivered, 6);
 	KUNIT_EXPECT_EQ(test, sum->hist[VELOX_STAGE_E2E].count, 4);
 	KUNIT_EXPECT_EQ(test, sum->hist[VELOX_STAGE_E2E].min, 500);
@@ -75,7 +75,7 @@ static void sink_add_merges_counters_and_histograms(struct kunit *test)
 static struct kunit_case velox_sink_cases[] = {
 	KUNIT_CASE(counters_add_sums_every_counter),
 	KUNIT_CASE(counters_add_leaves_the_reserved_tail_alone),
-	KUNIT_CASE(sink_add_merges_counters_and_histograms),
+	KUNIT_CASE(sink_merge_adds_counters_and_histograms),
 	{}
 };
 

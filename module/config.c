@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "core/lane.h"
-#include "core/ring.h"
+#include "core/config_range.h"
 
 /* One lane per online CPU at most: more could never run side by side. */
 unsigned int velox_max_lanes(void)
@@ -34,35 +34,16 @@ static bool cpus_valid(u64 cpus)
 }
 
 /*
- * The first field of @cfg out of its range (uapi/linux/velox.h gives the
- * ranges), or NULL if every field is good.
+ * The first field of @cfg the engine cannot run: out of its range
+ * (core/config_range.c), or a CPU that is not online.  NULL if every field is
+ * good.
  */
 const char *velox_config_invalid(const struct velox_config *cfg)
 {
-	if (cfg->lanes < 1 || cfg->lanes > velox_max_lanes())
-		return "lanes";
-	if (cfg->rate < 1 || cfg->rate > VELOX_RATE_MAX)
-		return "rate";
-	if (cfg->bundle < 1 || cfg->bundle > VELOX_BUNDLE_MAX)
-		return "bundle";
-	if (cfg->flush_us < 1 || cfg->flush_us > VELOX_FLUSH_US_MAX)
-		return "flush_us";
-	if (cfg->ring < VELOX_RING_MIN || cfg->ring > VELOX_RING_MAX ||
-	    !velox_ring_capacity_valid(cfg->ring))
-		return "ring";
-	if (cfg->sample < 1 || cfg->sample > VELOX_SAMPLE_MAX)
-		return "sample";
-	if (cfg->spin_cap < 1 || cfg->spin_cap > VELOX_SPIN_CAP_MAX)
-		return "spin_cap";
-	if (cfg->backoff >= VELOX_BACKOFF_POLICIES)
-		return "backoff";
-	if (cfg->policy >= VELOX_POLICIES)
-		return "policy";
-	if (cfg->threads != 0 && cfg->threads != 1 && cfg->threads != 2 &&
-	    cfg->threads != 4)
-		return "threads";
-	if (cfg->__reserved0 || cfg->__reserved[0] || cfg->__reserved[1])
-		return "__reserved";
+	const char *bad = velox_config_out_of_range(cfg, velox_max_lanes());
+
+	if (bad)
+		return bad;
 	if (!cpus_valid(cfg->cpus))
 		return "cpus";
 	return NULL;

@@ -122,9 +122,7 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 		/* test_bit: workers may be marking CPUs meanwhile. */
 		if (!cpumask_test_cpu(cpu, &s->used))
 			continue;
-		velox_counters_add(&st->total, &sink->count);
-		for (i = 0; i < VELOX_STAGES; i++)
-			velox_hist_merge(&hist[i], &sink->hist[i]);
+		velox_sink_merge(sink, &st->total, hist);
 	}
 	/* Sinks being written were caught mid-record: let the buckets decide. */
 	for (i = 0; i < VELOX_STAGES; i++)

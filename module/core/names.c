@@ -152,17 +152,6 @@ const char *velox_flush_name(unsigned int reason)
 }
 
 /**
- * velox_flush_parse() - the flush reason a name stands for
- * @name: as velox_flush_name() gives it
- *
- * Return: enum velox_flush_reason, or -EINVAL for an unknown name.
- */
-int velox_flush_parse(const char *name)
-{
-	return parse(flush_names, ARRAY_SIZE(flush_names), name);
-}
-
-/**
  * velox_state_name() - the pipeline's state in a word
  * @state: enum velox_state, as the stats area holds it
  *
@@ -171,17 +160,6 @@ int velox_flush_parse(const char *name)
 const char *velox_state_name(unsigned int state)
 {
 	return name_of(state_names, ARRAY_SIZE(state_names), state);
-}
-
-/**
- * velox_state_parse() - the state a name stands for
- * @name: as velox_state_name() gives it
- *
- * Return: enum velox_state, or -EINVAL for an unknown name.
- */
-int velox_state_parse(const char *name)
-{
-	return parse(state_names, ARRAY_SIZE(state_names), name);
 }
 
 /**

@@ -26,10 +26,8 @@ const char *velox_stage_what(unsigned int stage);
 int velox_stage_parse(const char *name);
 
 const char *velox_flush_name(unsigned int reason);
-int velox_flush_parse(const char *name);
 
 const char *velox_state_name(unsigned int state);
-int velox_state_parse(const char *name);
 
 const char *velox_backoff_name(unsigned int backoff);
 int velox_backoff_parse(const char *name);

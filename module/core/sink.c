@@ -43,12 +43,21 @@ void velox_counters_add(struct velox_counters *sum,
 		dst[i] += data_race(src[i]);
 }
 
-/* @sum += @s: the counters and each stage's histogram. */
-void velox_sink_add(struct velox_sink *sum, const struct velox_sink *s)
+/**
+ * velox_sink_merge() - add a sink into a sum: its counters and histograms
+ * @s: the sink; its owner may still be counting (see above)
+ * @count: the counters to add to
+ * @hist: the VELOX_STAGES histograms to merge into, by enum velox_stage
+ *
+ * The publisher sums into the stats area's layout, where the counters and
+ * the histograms are apart; a sum of sinks passes its own two parts.
+ */
+void velox_sink_merge(const struct velox_sink *s, struct velox_counters *count,
+		      struct velox_hist *hist)
 {
 	int i;
 
-	velox_counters_add(&sum->count, &s->count);
+	velox_counters_add(count, &s->count);
 	for (i = 0; i < VELOX_STAGES; i++)
-		velox_hist_merge(&sum->hist[i], &s->hist[i]);
+		velox_hist_merge(&hist[i], &s->hist[i]);
 }

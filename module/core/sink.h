@@ -35,7 +35,8 @@ struct velox_sink {
 };
 
 void velox_sink_init(struct velox_sink *s);
-void velox_sink_add(struct velox_sink *sum, const struct velox_sink *s);
+void velox_sink_merge(const struct velox_sink *s, struct velox_counters *count,
+		      struct velox_hist *hist);
 void velox_counters_add(struct velox_counters *sum,
 			const struct velox_counters *c);
 

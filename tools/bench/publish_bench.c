@@ -38,11 +38,8 @@ static void publish(struct velox_stats *scratch, struct velox_stats *area,
 	memset(scratch, 0, sizeof(*scratch));
 	for (i = 0; i < VELOX_STAGES; i++)
 		velox_hist_init(&hist[i]);
-	for (cpu = 0; cpu < n; cpu++) {
-		velox_counters_add(&scratch->total, &sinks[cpu]->count);
-		for (i = 0; i < VELOX_STAGES; i++)
-			velox_hist_merge(&hist[i], &sinks[cpu]->hist[i]);
-	}
+	for (cpu = 0; cpu < n; cpu++)
+		velox_sink_merge(sinks[cpu], &scratch->total, hist);
 	for (i = 0; i < VELOX_STAGES; i++)
 		velox_hist_settle(&hist[i]);
 	memcpy(area, scratch, sizeof(*area));

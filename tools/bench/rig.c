@@ -278,5 +278,5 @@ void rig_sum(struct velox_sink *sum, struct velox_sink *const *sinks,
 
 	velox_sink_init(sum);
 	for (i = 0; i < n; i++)
-		velox_sink_add(sum, sinks[i]);
+		velox_sink_merge(sinks[i], &sum->count, sum->hist);
 }

@@ -10,16 +10,17 @@
 
 static void hist_usage(FILE *out)
 {
+	int stage;
+
 	fputs("Usage: velox-ctl hist [--stage STAGE] [--json | --hgrm]\n"
 	      "\n"
 	      "Show the latency histograms of the current or last run, read from\n"
 	      "the mmap'd stats area.  Only sampled transactions are recorded\n"
-	      "(start --sample N).  Stages:\n"
-	      "  match    intended ingress time -> taken by the matcher\n"
-	      "  bundle   taken by the matcher -> its bundle flushed\n"
-	      "  egress   bundle flushed -> taken by the output stage\n"
-	      "  e2e      intended ingress time -> output (end to end)\n"
-	      "\n"
+	      "(start --sample N).  Stages:\n", out);
+	for (stage = 0; stage < VELOX_STAGES; stage++)
+		fprintf(out, "  %-8s %s\n", velox_stage_name(stage),
+			velox_stage_what(stage));
+	fputs("\n"
 	      "Options:\n"
 	      "  -s, --stage STAGE  one stage (default: all for text, e2e for\n"
 	      "                     --json and --hgrm)\n"

@@ -11,6 +11,7 @@
 #include <linux/velox.h>
 
 #include "ctl.h"
+#include "config_range.h"
 
 enum {
 	SET_RATE = 1 << 0, SET_LANES = 1 << 1, SET_BUNDLE = 1 << 2,
@@ -281,47 +282,47 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 		cfg->spin_cap = c->spin_cap;
 }
 
-static bool pow2(uint32_t v)
-{
-	return v && !(v & (v - 1));
-}
-
-/* The kernel said EINVAL: name the field, with its range, in one line. */
+/*
+ * The kernel said EINVAL: name the field, with its range, in one line.
+ * Which field is out is core's check, the one the module makes; only
+ * whether a CPU is online is the module's alone.
+ */
 static void explain_einval(const struct velox_config *c,
 			   const struct velox_info *info)
 {
+	const char *bad = velox_config_out_of_range(c, info->max_lanes);
 	const char *w = "start";
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (c->lanes < 1 || c->lanes > info->max_lanes)
+	if (!bad && c->cpus)
+		vx_err(w, "--cpus: a CPU is not online (%ld online)",
+		       sysconf(_SC_NPROCESSORS_ONLN));
+	else if (!bad)
+		vx_err(w, "the module refused the config (EINVAL)");
+	else if (!strcmp(bad, "lanes"))
 		vx_err(w, "--lanes %u: must be 1..%u (online CPUs)", c->lanes,
 		       info->max_lanes);
-	else if (c->rate < 1 || c->rate > info->max_rate)
+	else if (!strcmp(bad, "rate"))
 		vx_err(w, "--rate %u: must be 1..%u", c->rate, info->max_rate);
-	else if (c->bundle < 1 || c->bundle > VELOX_BUNDLE_MAX)
+	else if (!strcmp(bad, "bundle"))
 		vx_err(w, "--bundle %u: must be 1..%u", c->bundle,
 		       VELOX_BUNDLE_MAX);
-	else if (c->flush_us < 1 || c->flush_us > VELOX_FLUSH_US_MAX)
+	else if (!strcmp(bad, "flush_us"))
 		vx_err(w, "--flush-us %u: must be 1..%u", c->flush_us,
 		       VELOX_FLUSH_US_MAX);
-	else if (c->ring < VELOX_RING_MIN || c->ring > info->max_ring ||
-		 !pow2(c->ring))
+	else if (!strcmp(bad, "ring"))
 		vx_err(w, "--ring %u: must be a power of two, %u..%u", c->ring,
 		       VELOX_RING_MIN, info->max_ring);
-	else if (c->sample < 1 || c->sample > VELOX_SAMPLE_MAX)
+	else if (!strcmp(bad, "sample"))
 		vx_err(w, "--sample %u: must be 1..%u", c->sample,
 		       VELOX_SAMPLE_MAX);
-	else if (c->spin_cap < 1 || c->spin_cap > VELOX_SPIN_CAP_MAX)
+	else if (!strcmp(bad, "spin_cap"))
 		vx_err(w, "--spin-cap %u: must be 1..%u", c->spin_cap,
 		       VELOX_SPIN_CAP_MAX);
-	else if (c->threads != 0 && c->threads != 1 && c->threads != 2 &&
-		 c->threads != 4)
+	else if (!strcmp(bad, "threads"))
 		vx_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
 		       c->threads);
-	else if (c->cpus)
-		vx_err(w, "--cpus: a CPU is not online (%ld online)", online);
 	else
-		vx_err(w, "the module refused the config (EINVAL)");
+		vx_err(w, "the module refused %s (EINVAL)", bad);
 }
 
 /*
