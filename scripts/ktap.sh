@@ -40,7 +40,8 @@ ktap_fail() {
 # "N passed, N failed" line gives its count of nested cases; a kselftest
 # program's (kselftest_harness.h) "# Totals: pass:N fail:N xfail:N
 # xpass:N skip:N error:N" line gives it otherwise; without either, its
-# top-level results count.  A skip counts as a failure, with a
+# top-level results count, checked against its plan if it printed one.
+# A skip counts as a failure, with a
 # diagnostic: the harnesses run where every case can run, so a case that
 # skips is broken.  A child that exited non-zero without a failed case
 # counts one failure: a crash is not a pass.
@@ -64,8 +65,16 @@ ktap_subtest() {
 			_f=$((_f + 1))
 		fi
 	else
-		_p=$(grep -c '^ok ' "$3")
-		_f=$(grep -c '^not ok ' "$3")
+		_p=$(grep '^ok ' "$3" | grep -vc '# SKIP')
+		_s=$(grep '^ok ' "$3" | grep -c '# SKIP')
+		_f=$(($(grep -c '^not ok ' "$3") + _s))
+		[ "$_s" = 0 ] ||
+			ktap_diag "$1: $_s skipped, counted as failed: a case that cannot run here is broken"
+		_plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$3" | head -n 1)
+		if [ -n "$_plan" ] && [ "$_plan" != $((_p + _f)) ]; then
+			ktap_diag "$1: planned $_plan cases, $((_p + _f)) reported"
+			_f=$((_f + 1))
+		fi
 	fi
 	KTAP_NR=$((KTAP_NR + 1))
 	KTAP_PASSED=$((KTAP_PASSED + _p))

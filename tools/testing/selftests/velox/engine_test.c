@@ -45,13 +45,6 @@ FIXTURE_TEARDOWN(velox_engine)
 	close(self->fd);
 }
 
-static void read_stats(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(velox_engine) *self)
-{
-	ASSERT_TRUE(velox_read_stats(self->area, &self->snap))
-		TH_LOG("the stats area never held still");
-}
-
 /*
  * Everything that must hold once a run has stopped; @what says which run.
  * A run stopped at once may not have generated anything yet.
@@ -63,7 +56,7 @@ static void check_run(struct __test_metadata *_metadata,
 	const struct velox_counters *c = &self->snap.total;
 	__u64 gen = 0, del = 0, drop = 0;
 
-	read_stats(_metadata, self);
+	read_stats(self);
 	ASSERT_EQ(VELOX_STATE_STOPPED, self->snap.state)
 		TH_LOG("%s: state after STOP", what);
 	if (need_traffic) {
@@ -222,7 +215,7 @@ TEST_F_TIMEOUT(velox_engine, start_right_after_stop, LONG_TIMEOUT)
 	struct velox_config c = self->defaults;
 	__u64 run0;
 
-	read_stats(_metadata, self);
+	read_stats(self);
 	run0 = self->snap.run;
 	for (int i = 0; i < 5; i++)
 		run_for(_metadata, self, &c, 0, "back to back");
@@ -246,7 +239,7 @@ TEST_F(velox_engine, start_with_threads_0_writes_back_the_count_it_chose)
 	EXPECT_EQ(running.threads, c.threads)
 		TH_LOG("START wrote back %u threads, GET_CONFIG says %u",
 		       c.threads, running.threads);
-	read_stats(_metadata, self);
+	read_stats(self);
 	EXPECT_EQ(VELOX_STATE_RUNNING, self->snap.state);
 	EXPECT_EQ(self->snap.config.threads, c.threads)
 		TH_LOG("START wrote back %u threads, the stats area says %u",
@@ -367,6 +360,34 @@ TEST_F(velox_engine, start_bad_pointer_is_efault)
 	EXPECT_ERRNO(EFAULT, velox_ioctl(self->fd, VELOX_IOC_START, (void *)16));
 }
 
+/*
+ * A config the kernel can read but not write back: START must fail with
+ * EFAULT before anything runs, not start and then say it failed.
+ */
+TEST_F(velox_engine, start_that_cannot_write_back_starts_nothing)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct velox_config *c;
+	__u64 runs;
+
+	c = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, c);
+	*c = self->defaults;
+	c->size = sizeof(*c);
+	ASSERT_EQ(0, mprotect(c, page, PROT_READ));
+	read_stats(self);
+	runs = self->snap.run;
+	EXPECT_ERRNO(EFAULT, velox_ioctl(self->fd, VELOX_IOC_START, c));
+	read_stats(self);
+	EXPECT_EQ(VELOX_STATE_STOPPED, self->snap.state)
+		TH_LOG("START failed with EFAULT, but the pipeline is %u",
+		       self->snap.state);
+	EXPECT_EQ(runs, self->snap.run)
+		TH_LOG("START failed with EFAULT, but a run was counted");
+	munmap(c, page);
+}
+
 TEST_F(velox_engine, get_config_bad_pointer_is_efault)
 {
 	EXPECT_ERRNO(EFAULT, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG,
@@ -404,7 +425,7 @@ TEST_F(velox_engine, reset_while_stopped_zeroes_the_stats)
 
 	run_for(_metadata, self, &c, 50, "before the reset");
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_RESET_STATS, NULL));
-	read_stats(_metadata, self);
+	read_stats(self);
 	EXPECT_EQ(0u, self->snap.total.generated);
 	EXPECT_EQ(0u, self->snap.hist[VELOX_STAGE_E2E].count);
 }
@@ -561,7 +582,7 @@ TEST_F_TIMEOUT(velox_engine, concurrent_ioctls_from_8_processes, LONG_TIMEOUT)
 	}
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_STOP, NULL));
 	/* The last run, if any ran last, ended conserved. */
-	read_stats(_metadata, self);
+	read_stats(self);
 	if (self->snap.total.generated)
 		check_run(_metadata, self, "after the storm", true);
 }

@@ -117,6 +117,14 @@ static inline bool velox_read_stats(const struct velox_stats *area,
 	return false;
 }
 
+/*
+ * In a case or a helper that has its _metadata: a consistent copy of
+ * @self->area into @self->snap, or the case fails.
+ */
+#define read_stats(self)						\
+	ASSERT_TRUE(velox_read_stats((self)->area, &(self)->snap))	\
+		TH_LOG("the stats area never held still")
+
 static inline void velox_sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
