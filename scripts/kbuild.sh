@@ -29,12 +29,14 @@ done
 
 kver=$("$top/scripts/kver.sh" "$series")
 kdir=/usr/src/linux-headers-$kver
-out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver
+# One build dir per checkout: cpio keeps each file's time, so in a dir
+# shared with another checkout an older file would never be recompiled.
+out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver-$(printf %s "$top" | sha1sum | cut -c1-12)
 
 # A check build starts from a fresh copy, so W=1 and sparse see every file;
 # a plain build keeps its objects and the copy's times, and is incremental.
 [ $check = 1 ] && out=$out-check
-# One build per output dir at a time (two checkouts may share the cache).
+# One build per output dir at a time (two runs from one checkout).
 mkdir -p "${out%/*}"
 exec 9>"$out.lock"
 flock 9

@@ -77,6 +77,7 @@ static int run_run(int argc, char **argv)
 	       velox_policy_name(cfg.policy));
 	/* Stop even if the progress could not be read: never leave it running. */
 	progress_loop(&map, 1, 0, duration);
+	progress_release_signals();
 	if (vx_stop(fd) || vx_stats_read(&map, &st))
 		goto out_unmap;
 	vx_print_summary(stdout, &st);

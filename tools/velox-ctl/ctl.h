@@ -51,6 +51,7 @@ void opts_build(struct option *dst, const struct option *own, size_t nown);
 
 /* progress.c: watch and run, one line per interval. */
 void progress_catch_signals(void);
+void progress_release_signals(void);
 int progress_loop(const struct vx_stats *map, double interval, long count,
 		  double duration);
 

@@ -30,6 +30,18 @@ void progress_catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/*
+ * Back to the default: a signal ends the process again.  run calls this
+ * before its STOP, which the kernel lets a fatal signal interrupt (the
+ * pipeline then finishes stopping by itself), so a second Ctrl-C is not
+ * swallowed while the lanes drain.
+ */
+void progress_release_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+}
+
 /* The watch line's percentiles, of those every report shows. */
 static const unsigned int watch_pcts[] = { VELOX_P50, VELOX_P99, VELOX_P999 };
 #define WATCH_PCTS (sizeof(watch_pcts) / sizeof(watch_pcts[0]))

@@ -6,7 +6,7 @@
  * reason and drops.
  *
  * Raw tracepoints, because velox.ko has no BTF with Debian's headers: the
- * arguments are read as ctx->args[n] in the order of module/trace.h's
+ * arguments are read as ctx->args[n] in the order of <trace/events/velox.h>'s
  * TP_PROTO, which that file keeps stable.
  */
 #include <linux/bpf.h>

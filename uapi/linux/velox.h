@@ -104,7 +104,7 @@ enum velox_policy {
  *	VELOX_SAMPLE_MAX
  * @spin_cap: most cpu_relax() calls in one backoff round of a thread
  *	that finds no work: 1 .. VELOX_SPIN_CAP_MAX (a lost order-book race
- *	backs off with the book's own, smaller cap)
+ *	backs off with the book's own fixed cap, 64)
  * @backoff: enum velox_backoff_policy, for threads that find no work
  * @policy: enum velox_policy: what ingress does at a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2

@@ -78,7 +78,7 @@ static void admin_err(const char *what, int err, bool starting)
  * On EINVAL nothing is printed: the caller knows the config and can say
  * which field is out of range.  errno stays the ioctl's, for that.
  */
-int vx_start(int fd, const struct velox_config *cfg)
+int vx_start(int fd, struct velox_config *cfg)
 {
 	int err;
 

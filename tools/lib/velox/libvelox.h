@@ -44,8 +44,12 @@ int vx_usage_err(const char *what, const char *fmt, ...)
 int vx_open(void);
 int vx_get_info(int fd, struct velox_info *info);
 int vx_get_config(int fd, struct velox_config *cfg);
-/* Says nothing on EINVAL (errno): the caller knows which field it set. */
-int vx_start(int fd, const struct velox_config *cfg);
+/*
+ * On success @cfg holds the config that runs (the thread count chosen for
+ * threads 0).  Says nothing on EINVAL (errno): the caller knows which field
+ * it set.
+ */
+int vx_start(int fd, struct velox_config *cfg);
 int vx_stop(int fd);
 int vx_reset(int fd);
 

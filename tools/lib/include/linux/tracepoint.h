@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace has no tracepoints: each TRACE_EVENT() of module/trace.h
+ * Userspace has no tracepoints: each TRACE_EVENT() of <trace/events/velox.h>
  * becomes an empty inline trace_<event>(), as the kernel's own header does
  * when CONFIG_TRACEPOINTS is off, so module/core compiles unchanged.
  */
