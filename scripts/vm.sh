@@ -131,12 +131,19 @@ bins+=(--bin "$top/scripts/ktap.sh")
 
 # Two serial ports: the kernel's console (and the exit status, taint and
 # dmesg that /init prints there) on ttyS0, CMD's output alone on ttyS1.
+#
+# tsc=reliable: TCG's TSC comes from the host's clock, the same on every
+# vCPU, but on a loaded host the clocksource watchdog can find it off
+# against the emulated HPET and mark it unstable.  The kernel then flips
+# sched_clock's static key while the other vCPU runs through it, and TCG
+# has been seen to take the text poke's int3 as an Oops (6.12, in
+# sched_clock_cpu): a guest crash that says nothing about Velox.
 rc=0
 timeout --kill-after=5 "$timeout" \
 	qemu-system-x86_64 -m 1024 -smp 2 -nodefaults -no-reboot \
 	-display none -bios qboot.rom \
 	-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1" \
+	-append "console=ttyS0 quiet panic=-1 tsc=reliable" \
 	${qshare[@]+"${qshare[@]}"} \
 	-serial "file:$tmp/console.log" -serial "file:$tmp/out.log" \
 	</dev/null >"$tmp/qemu.log" 2>&1 || rc=$?
