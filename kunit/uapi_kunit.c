@@ -17,12 +17,14 @@
 /* A released struct's layout is ABI: its size and offsets never move. */
 static void velox_info_layout_is_fixed(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, sizeof(struct velox_info), 32);
+	/* Version 1 ended at max_ring (32 bytes); tail_spikes came after. */
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_info), 40);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, size), 0);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, abi_version), 4);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, stats_size), 8);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, hist_sub_bits), 16);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, max_ring), 28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, tail_spikes), 32);
 }
 
 static void velox_config_layout_is_fixed(struct kunit *test)
@@ -32,7 +34,9 @@ static void velox_config_layout_is_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, backoff), 32);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, seed), 36);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, cpus), 40);
-	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, __reserved), 48);
+	/* tail_ns and snapshot_ns took the place of two reserved words. */
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, tail_ns), 48);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, snapshot_ns), 56);
 }
 
 /* Readers on every ABI find the same fields at the same places. */
@@ -47,7 +51,12 @@ static void velox_stats_layout_has_no_holes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_stats),
 			128 + sizeof(struct velox_counters) +
 			VELOX_LANES_MAX * sizeof(struct velox_lane_counters) +
-			VELOX_STAGES * sizeof(struct velox_hist_data));
+			VELOX_STAGES * sizeof(struct velox_hist_data) + 8 +
+			VELOX_LANES_MAX * sizeof(struct velox_noise_cpu));
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_offender), 40);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_noise_cpu),
+			16 + 16 * VELOX_NOISES + 40 * VELOX_NOISE_TOP);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_spike) % 8, 0);
 }
 
 static const unsigned int velox_cmds[] = {
@@ -101,7 +110,8 @@ static void lookup_finds_get_info_with_its_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, op->cmd, VELOX_IOC_GET_INFO);
 	KUNIT_EXPECT_EQ(test, op->size, sizeof(struct velox_info));
 	/* The first released struct is the whole of version 1. */
-	KUNIT_EXPECT_EQ(test, op->min_size, sizeof(struct velox_info));
+	KUNIT_EXPECT_EQ(test, op->min_size,
+			offsetofend(struct velox_info, max_ring));
 	KUNIT_EXPECT_NOT_NULL(test, op->execute);
 }
 

@@ -45,6 +45,8 @@ void velox_info_fill(struct velox_info *info)
 	info->max_rate = VELOX_RATE_MAX;
 	info->max_lanes = velox_max_lanes();
 	info->max_ring = VELOX_RING_MAX;
+	info->tail_spikes = VELOX_TAIL_SPIKES;
+	info->__reserved1 = 0;
 }
 
 /*
@@ -133,11 +135,11 @@ static int velox_reset_stats(struct velox_ucmd *ucmd)
 static const struct velox_ioctl_op velox_ioctl_ops[] = {
 	VELOX_IOCTL_OP(GET_INFO, velox_get_info, struct velox_info, max_ring,
 		       false),
-	VELOX_IOCTL_OP(START, velox_start, struct velox_config, __reserved,
+	VELOX_IOCTL_OP(START, velox_start, struct velox_config, snapshot_ns,
 		       true),
 	VELOX_IOCTL_OP_NOARG(STOP, velox_stop, true),
 	VELOX_IOCTL_OP(GET_CONFIG, velox_get_config, struct velox_config,
-		       __reserved, false),
+		       snapshot_ns, false),
 	VELOX_IOCTL_OP_NOARG(RESET_STATS, velox_reset_stats, true),
 };
 

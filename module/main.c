@@ -52,6 +52,10 @@ VELOX_PARAM(unsigned int, uint, threads, 0,
 VELOX_PARAM(unsigned int, uint, seed, 1, "Seed of the order mix");
 VELOX_PARAM(char *, charp, cpus, "",
 	    "CPUs to bind threads to, as a list (0-1,3); empty: any");
+VELOX_PARAM(unsigned long long, ullong, tail_ns, 0,
+	    "Capture sampled transactions this slow (end to end, ns) with their causes; 0: off");
+VELOX_PARAM(unsigned long long, ullong, snapshot_ns, 0,
+	    "Take an ftrace snapshot at the first spike this slow (ns, at least tail_ns); 0: off");
 VELOX_PARAM(bool, bool, autostart, false, "Start the pipeline at load");
 
 static struct velox_engine velox_engine;
@@ -80,6 +84,8 @@ static int velox_params_config(struct velox_config *cfg)
 		.policy = f < 0 ? 0 : f,
 		.threads = threads > U8_MAX ? U8_MAX : threads,
 		.seed = seed,
+		.tail_ns = tail_ns,
+		.snapshot_ns = snapshot_ns,
 	};
 	bitmap_to_arr64(&cfg->cpus, mask, 64);
 

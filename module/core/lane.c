@@ -109,8 +109,12 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
 
 	now = l->clock();
 	for (n = 0; n < VELOX_LANE_BURST && l->ingress.next_ns <= now; n++) {
-		velox_ordergen_next(&l->ingress.gen, &l->ingress.pend[n],
-				    l->ingress.next_ns);
+		struct velox_txn *t = &l->ingress.pend[n];
+
+		velox_ordergen_next(&l->ingress.gen, t, l->ingress.next_ns);
+		/* How late the pacer is: the matcher moves it to gen_ns. */
+		if (t->flags & VELOX_TXN_SAMPLED)
+			t->match_ns = min_t(u64, now - t->ts_ns, U32_MAX);
 		/* The period in whole ns plus a carried fraction: no drift. */
 		l->ingress.frac += l->ingress.period_frac;
 		l->ingress.next_ns += l->ingress.period_ns +
@@ -160,9 +164,13 @@ static noinline u32 matcher_step(struct velox_lane *l, struct velox_counters *c)
 			struct velox_txn *txn = &l->matcher.pend[i];
 
 			velox_book_apply(l->book, txn, c);
-			if (txn->flags & VELOX_TXN_SAMPLED)
+			if (txn->flags & VELOX_TXN_SAMPLED) {
+				/* price and qty are spent: keep how late it was made. */
+				txn->gen_ns = txn->match_ns;
+				txn->__spent = 0;
 				txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns),
 						      U32_MAX);
+			}
 		}
 		l->matcher.npend = n;
 		l->matcher.pend_off = 0;
@@ -240,13 +248,16 @@ static void output_record(struct velox_lane *l, struct velox_sink *s,
 	u64 bundle = sub_sat(flushed, txn->match_ns);
 	u64 egress = sub_sat(now, b->flush_ns);
 	u64 e2e = sub_sat(now, txn->ts_ns);
+	/* Response time (e2e, from the intended time) less the pacer's delay. */
+	u64 service = sub_sat(e2e, txn->gen_ns);
 
 	velox_hist_record(&s->hist[VELOX_STAGE_MATCH], txn->match_ns);
 	velox_hist_record(&s->hist[VELOX_STAGE_BUNDLE], bundle);
 	velox_hist_record(&s->hist[VELOX_STAGE_EGRESS], egress);
 	velox_hist_record(&s->hist[VELOX_STAGE_E2E], e2e);
+	velox_hist_record(&s->hist[VELOX_STAGE_SERVICE], service);
 	trace_velox_txn_egress(l->id, txn->id, txn->match_ns, bundle, egress,
-			       e2e);
+			       e2e, service);
 }
 
 /*

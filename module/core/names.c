@@ -16,6 +16,7 @@ static const char *const stage_names[VELOX_STAGES] = {
 	[VELOX_STAGE_BUNDLE] = "bundle",
 	[VELOX_STAGE_EGRESS] = "egress",
 	[VELOX_STAGE_E2E] = "e2e",
+	[VELOX_STAGE_SERVICE] = "service",
 };
 
 /* From which moment to which each stage's latency runs. */
@@ -24,6 +25,7 @@ static const char *const stage_whats[VELOX_STAGES] = {
 	[VELOX_STAGE_BUNDLE] = "matched -> bundle flushed",
 	[VELOX_STAGE_EGRESS] = "bundle flushed -> output",
 	[VELOX_STAGE_E2E] = "intended ingress time -> output",
+	[VELOX_STAGE_SERVICE] = "generated -> output",
 };
 
 static const char *const flush_names[VELOX_FLUSH_REASONS] = {
@@ -47,6 +49,29 @@ static const char *const backoff_names[VELOX_BACKOFF_POLICIES] = {
 static const char *const policy_names[VELOX_POLICIES] = {
 	[VELOX_POLICY_DROP] = "drop",
 	[VELOX_POLICY_BLOCK] = "block",
+};
+
+/* The keys of a spike's "stages" in velox-ctl tail --json. */
+static const char *const part_names[VELOX_PARTS] = {
+	[VELOX_PART_GENERATOR] = "generator",
+	[VELOX_PART_QUEUE_MATCHER] = "queue_matcher",
+	[VELOX_PART_MATCHING] = "matching",
+	[VELOX_PART_QUEUE_BUNDLER] = "queue_bundler",
+	[VELOX_PART_BUNDLE_WAIT] = "bundle_wait",
+	[VELOX_PART_OUTPUT] = "output",
+};
+
+/* The cause names of velox-ctl tail (a contract: scripts read them). */
+static const char *const cause_names[VELOX_CAUSES] = {
+	[VELOX_CAUSE_GENERATOR] = "generator",
+	[VELOX_CAUSE_QUEUEING] = "queueing",
+	[VELOX_CAUSE_MATCHING] = "matching",
+	[VELOX_CAUSE_BUNDLE_WAIT] = "bundle_wait",
+	[VELOX_CAUSE_OUTPUT] = "output",
+	[VELOX_CAUSE_IRQ] = "irq",
+	[VELOX_CAUSE_SOFTIRQ] = "softirq",
+	[VELOX_CAUSE_NMI] = "nmi",
+	[VELOX_CAUSE_PREEMPTED] = "preempted",
 };
 
 #define WORD(field)	(offsetof(struct velox_counters, field) / sizeof(__u64))
@@ -76,6 +101,9 @@ static const char *const counter_names[] = {
 	[WORD(full_waits)] = "full_waits",
 	[WORD(idle_yields)] = "idle_yields",
 	[WORD(idle_sleeps)] = "idle_sleeps",
+	[WORD(tail_captured)] = "tail_captured",
+	[WORD(tail_lost)] = "tail_lost",
+	[WORD(tail_partial)] = "tail_partial",
 };
 
 /*
@@ -89,6 +117,10 @@ static_assert(sizeof(struct velox_counters) % sizeof(__u64) == 0,
 	      "struct velox_counters is made of u64 words");
 static_assert(ARRAY_SIZE(state_names) == VELOX_STATE_STOPPING + 1,
 	      "every state has a name");
+/* A noise source's cause is VELOX_CAUSE_IRQ + the source. */
+static_assert(VELOX_CAUSE_IRQ + VELOX_NOISE_PREEMPTED == VELOX_CAUSE_PREEMPTED &&
+	      VELOX_CAUSE_PREEMPTED + 1 == VELOX_CAUSES,
+	      "the interference causes follow enum velox_noise");
 
 static const char *name_of(const char *const *names, unsigned int n,
 			   unsigned int i)
@@ -233,4 +265,41 @@ u64 velox_counter_value(const struct velox_counters *c, unsigned int word)
 		return 0;
 	memcpy(&v, (const char *)c + word * sizeof(v), sizeof(v));
 	return v;
+}
+
+/**
+ * velox_part_name() - the name of a part of a spike's time
+ * @part: enum velox_part
+ *
+ * Return: "generator", "queue_matcher", ... "output"; "?" for another
+ * number.
+ */
+const char *velox_part_name(unsigned int part)
+{
+	return name_of(part_names, ARRAY_SIZE(part_names), part);
+}
+
+/**
+ * velox_cause_name() - the name of a cause of a spike's time
+ * @cause: enum velox_cause
+ *
+ * Return: "generator", "queueing", ... "preempted"; "?" for another
+ * number.
+ */
+const char *velox_cause_name(unsigned int cause)
+{
+	return name_of(cause_names, ARRAY_SIZE(cause_names), cause);
+}
+
+/**
+ * velox_noise_name() - the name of an interference source
+ * @source: enum velox_noise
+ *
+ * Return: "irq", "softirq", "nmi" or "preempted" (its cause's name); "?"
+ * for another number.
+ */
+const char *velox_noise_name(unsigned int source)
+{
+	return source < VELOX_NOISES ? velox_cause_name(VELOX_CAUSE_IRQ + source) :
+				       "?";
 }

@@ -35,6 +35,10 @@ int velox_backoff_parse(const char *name);
 const char *velox_policy_name(unsigned int policy);
 int velox_policy_parse(const char *name);
 
+const char *velox_part_name(unsigned int part);
+const char *velox_cause_name(unsigned int cause);
+const char *velox_noise_name(unsigned int source);
+
 /*
  * Counter word i of struct velox_counters (sink.h: VELOX_NR_COUNTERS of
  * them) has name i; names.c fails to build when a counter has no name.

@@ -51,8 +51,12 @@ enum {
  * @max_rate: largest accepted velox_config.rate
  * @max_lanes: largest accepted velox_config.lanes on this machine
  * @max_ring: largest accepted velox_config.ring
+ * @tail_spikes: most spikes one run keeps (VELOX_TAIL_SPIKES); more are
+ *	counted as tail_lost
+ * @__reserved1: zero
  *
- * The kernel writes back min(@size, its own size) bytes.
+ * The kernel writes back min(@size, its own size) bytes.  The first
+ * released struct ends at @max_ring.
  */
 struct velox_info {
 	__u32 size;
@@ -65,6 +69,8 @@ struct velox_info {
 	__u32 max_rate;
 	__u32 max_lanes;
 	__u32 max_ring;
+	__u32 tail_spikes;
+	__u32 __reserved1;
 };
 
 enum velox_backoff_policy {
@@ -88,6 +94,7 @@ enum velox_policy {
 #define VELOX_FLUSH_US_MAX	1000000u
 #define VELOX_SAMPLE_MAX	1000000u
 #define VELOX_SPIN_CAP_MAX	65536u
+#define VELOX_TAIL_NS_MAX	60000000000ull	/* a minute */
 
 /**
  * struct velox_config - VELOX_IOC_START's argument, VELOX_IOC_GET_CONFIG's
@@ -116,7 +123,14 @@ enum velox_policy {
  * @cpus: bit n set: threads may run on CPU n (only CPUs 0-63 can be
  *	named); threads are bound round-robin over the set bits.  0: the
  *	scheduler places them.  Every CPU named must be online.
- * @__reserved: zero
+ * @tail_ns: capture every sampled transaction whose end-to-end latency
+ *	reaches this many ns, with where its time went (struct velox_spike,
+ *	read() from /dev/velox): 0 (off) or 1 .. VELOX_TAIL_NS_MAX.  While a
+ *	run with tail capture is on, the module hooks the kernel's IRQ,
+ *	softirq, NMI and scheduler tracepoints on the workers' CPUs.
+ * @snapshot_ns: 0 (off), or at least @tail_ns (which must be on): the
+ *	first spike that reaches it makes the module take an ftrace
+ *	snapshot (tracing_snapshot()), once per run
  *
  * Every field above is required (0 is invalid where the range says so):
  * a caller starts from VELOX_IOC_GET_CONFIG, which returns the module
@@ -138,7 +152,8 @@ struct velox_config {
 	__u8 __reserved0;
 	__u32 seed;
 	__u64 cpus;
-	__u64 __reserved[2];
+	__u64 tail_ns;
+	__u64 snapshot_ns;
 };
 
 #define VELOX_IOC_GET_INFO	_IO(VELOX_IOC_TYPE, VELOX_CMD_GET_INFO)
@@ -169,18 +184,31 @@ enum velox_kind {
  * @id: unique per run, in generation order within a lane
  * @price: in ticks
  * @qty: quantity; never 0 in a valid transaction
+ * @gen_ns: once the matcher applied the order, @price and @qty are spent
+ *	and this takes their place: ns from @ts_ns to when ingress generated
+ *	it (a late pacer's delay), for sampled transactions
+ * @__spent: zero
  * @side: enum velox_side
  * @kind: enum velox_kind
  * @flags: VELOX_TXN_* bits
  * @lane: the lane that generated it
  * @match_ns: ns from @ts_ns to when the matcher took it (saturating), so
- *	the later stages can split end-to-end latency per hop
+ *	the later stages can split end-to-end latency per hop.  Before the
+ *	matcher, for a sampled transaction: what @gen_ns will hold.
  */
 struct velox_txn {
 	__u64 ts_ns;
 	__u64 id;
-	__u32 price;
-	__u32 qty;
+	union {
+		struct {
+			__u32 price;
+			__u32 qty;
+		};
+		struct {
+			__u32 gen_ns;
+			__u32 __spent;
+		};
+	};
 	__u8 side;
 	__u8 kind;
 	__u8 flags;
@@ -233,6 +261,7 @@ enum velox_stage {
 	VELOX_STAGE_BUNDLE = 1,	/* matched -> its bundle flushed */
 	VELOX_STAGE_EGRESS = 2,	/* bundle flushed -> output took it */
 	VELOX_STAGE_E2E = 3,	/* intended ingress time -> output */
+	VELOX_STAGE_SERVICE = 4,	/* generated -> output */
 	VELOX_STAGES
 };
 
@@ -283,6 +312,10 @@ struct velox_hist_data {
  * @full_waits: times ingress found the ring full under policy block
  * @idle_yields: times an idle thread yielded the CPU
  * @idle_sleeps: times an idle thread slept
+ * @tail_captured: spikes captured (velox_config.tail_ns)
+ * @tail_lost: spikes not kept: the run's capture buffer was full
+ * @tail_partial: captured spikes whose interference may be short
+ *	(VELOX_SPIKE_PARTIAL)
  * @__reserved: zero, room for more counters
  */
 struct velox_counters {
@@ -307,7 +340,10 @@ struct velox_counters {
 	__u64 full_waits;
 	__u64 idle_yields;
 	__u64 idle_sleeps;
-	__u64 __reserved[9];
+	__u64 tail_captured;
+	__u64 tail_lost;
+	__u64 tail_partial;
+	__u64 __reserved[6];
 };
 
 /**
@@ -320,6 +356,127 @@ struct velox_lane_counters {
 	__u64 generated;
 	__u64 delivered;
 	__u64 dropped;
+};
+
+/* Spikes one run keeps (velox_info.tail_spikes). */
+#define VELOX_TAIL_SPIKES	4096
+
+/*
+ * Where a spike's end-to-end time went, part by part: each part is an
+ * interval between two stamps, carried by one stage's CPU, and the parts
+ * add up to the end-to-end latency exactly.
+ */
+enum velox_part {
+	VELOX_PART_GENERATOR = 0,	/* intended -> generated (ingress) */
+	VELOX_PART_QUEUE_MATCHER = 1,	/* generated -> matcher took it */
+	VELOX_PART_MATCHING = 2,	/* matcher took it -> burst applied */
+	VELOX_PART_QUEUE_BUNDLER = 3,	/* burst applied -> bundler took it */
+	VELOX_PART_BUNDLE_WAIT = 4,	/* bundler took it -> bundle flushed */
+	VELOX_PART_OUTPUT = 5,		/* flushed -> output took it */
+	VELOX_PARTS
+};
+
+/* What the machine did to the CPUs that carried a transaction. */
+enum velox_noise {
+	VELOX_NOISE_IRQ = 0,		/* hard interrupts, APIC vectors too */
+	VELOX_NOISE_SOFTIRQ = 1,
+	VELOX_NOISE_NMI = 2,
+	VELOX_NOISE_PREEMPTED = 3,	/* the worker runnable, another task ran */
+	VELOX_NOISES
+};
+
+/*
+ * Why a spike took its time: each part's time minus the interference in
+ * it counts to the part's stage cause (both queue parts to QUEUEING), the
+ * interference to its own cause.  The causes add up to end-to-end.
+ */
+enum velox_cause {
+	VELOX_CAUSE_GENERATOR = 0,
+	VELOX_CAUSE_QUEUEING = 1,
+	VELOX_CAUSE_MATCHING = 2,
+	VELOX_CAUSE_BUNDLE_WAIT = 3,
+	VELOX_CAUSE_OUTPUT = 4,
+	VELOX_CAUSE_IRQ = 5,		/* VELOX_CAUSE_IRQ + enum velox_noise */
+	VELOX_CAUSE_SOFTIRQ = 6,
+	VELOX_CAUSE_NMI = 7,
+	VELOX_CAUSE_PREEMPTED = 8,
+	VELOX_CAUSES
+};
+
+/**
+ * struct velox_offender - who took a CPU from the pipeline
+ * @id: the IRQ number or APIC vector, the softirq vector, or the pid
+ * @source: enum velox_noise
+ * @__reserved: zero
+ * @ns: how long
+ * @count: how many times (segments)
+ * @name: the IRQ action's name, the softirq's, or the task's comm
+ */
+struct velox_offender {
+	__u32 id;
+	__u8 source;
+	__u8 __reserved[3];
+	__u64 ns;
+	__u64 count;
+	char name[16];
+};
+
+/* A stamp or an interference log no longer reached back: may be short. */
+#define VELOX_SPIKE_PARTIAL	0x1
+
+/**
+ * struct velox_spike - one captured transaction and where its time went
+ * @id: the transaction
+ * @ts_ns: its intended ingress time
+ * @e2e_ns: intended ingress time -> output, at least velox_config.tail_ns
+ * @part_ns: ns per enum velox_part; they add up to @e2e_ns
+ * @cause_ns: ns per enum velox_cause; they add up to @e2e_ns
+ * @noise_count: interference segments that overlapped, per enum
+ *	velox_noise
+ * @cas_retries: compare-and-exchanges it lost in the order book
+ * @lane: its lane
+ * @flush_reason: enum velox_flush_reason of its bundle
+ * @flags: VELOX_SPIKE_* bits
+ * @__reserved: zero
+ * @cpu: the CPU of its ingress, matcher, bundler and output step
+ * @top: per enum velox_noise, the largest offender in its interference
+ *	(@top[n].ns 0: none)
+ */
+struct velox_spike {
+	__u64 id;
+	__u64 ts_ns;
+	__u64 e2e_ns;
+	__u64 part_ns[VELOX_PARTS];
+	__u64 cause_ns[VELOX_CAUSES];
+	__u32 noise_count[VELOX_NOISES];
+	__u32 cas_retries;
+	__u8 lane;
+	__u8 flush_reason;
+	__u8 flags;
+	__u8 __reserved;
+	__u16 cpu[4];
+	struct velox_offender top[VELOX_NOISES];
+};
+
+/* Offenders a CPU's noise accounting keeps, largest first. */
+#define VELOX_NOISE_TOP		8
+
+/**
+ * struct velox_noise_cpu - what the machine took from one worker CPU
+ * @cpu: the CPU
+ * @__reserved: zero
+ * @wall_ns: time since the run started (or until it stopped)
+ * @ns: time taken, per enum velox_noise
+ * @count: times taken, per enum velox_noise
+ * @top: the largest offenders of any source, largest first
+ */
+struct velox_noise_cpu {
+	__u32 cpu;
+	__u32 __reserved;
+	__u64 wall_ns;
+	__u64 ns[VELOX_NOISES];
+	__u64 count[VELOX_NOISES];
+	struct velox_offender top[VELOX_NOISE_TOP];
 };
 
 /**
@@ -340,6 +497,10 @@ struct velox_lane_counters {
  * @total: the counters
  * @lane: per lane, the first @config.lanes entries
  * @hist: latency histograms by enum velox_stage
+ * @noise_cpus: entries of @noise in use: the CPUs the run's workers ran
+ *	on, while tail capture is on (0 otherwise)
+ * @__reserved: zero
+ * @noise: per worker CPU, in CPU order, what the machine took from it
  *
  * While running, the kernel republishes at least every 100 ms; at stop it
  * publishes once more after every lane drained, so then
@@ -360,6 +521,9 @@ struct velox_stats {
 	struct velox_counters total;
 	struct velox_lane_counters lane[VELOX_LANES_MAX];
 	struct velox_hist_data hist[VELOX_STAGES];
+	__u32 noise_cpus;
+	__u32 __reserved;
+	struct velox_noise_cpu noise[VELOX_LANES_MAX];
 };
 
 #endif /* _UAPI_LINUX_VELOX_H */

@@ -98,27 +98,77 @@ TRACE_EVENT(velox_bundle_flush,
 
 /*
  * A sampled transaction left the pipeline; its latency per stage, as the
- * histograms record it (the first three sum to @e2e_ns).
+ * histograms record it (the first three sum to @e2e_ns; @service_ns is
+ * @e2e_ns less how late ingress generated it).
  */
 TRACE_EVENT(velox_txn_egress,
 	    TP_PROTO(u32 lane, u64 id, u64 match_ns, u64 bundle_ns, u64 egress_ns,
-		     u64 e2e_ns),
-	    TP_ARGS(lane, id, match_ns, bundle_ns, egress_ns, e2e_ns),
+		     u64 e2e_ns, u64 service_ns),
+	    TP_ARGS(lane, id, match_ns, bundle_ns, egress_ns, e2e_ns, service_ns),
 	    TP_STRUCT__entry(__field(u64, id)
 			     __field(u64, match_ns)
 			     __field(u64, bundle_ns)
 			     __field(u64, egress_ns)
 			     __field(u64, e2e_ns)
+			     __field(u64, service_ns)
 			     __field(u32, lane)),
 	    TP_fast_assign(__entry->id = id;
 			   __entry->match_ns = match_ns;
 			   __entry->bundle_ns = bundle_ns;
 			   __entry->egress_ns = egress_ns;
 			   __entry->e2e_ns = e2e_ns;
+			   __entry->service_ns = service_ns;
 			   __entry->lane = lane;),
-	    TP_printk("lane=%u id=%llu match_ns=%llu bundle_ns=%llu egress_ns=%llu e2e_ns=%llu",
+	    TP_printk("lane=%u id=%llu match_ns=%llu bundle_ns=%llu egress_ns=%llu e2e_ns=%llu service_ns=%llu",
 		      __entry->lane, __entry->id, __entry->match_ns,
-		      __entry->bundle_ns, __entry->egress_ns, __entry->e2e_ns)
+		      __entry->bundle_ns, __entry->egress_ns, __entry->e2e_ns,
+		      __entry->service_ns)
+);
+
+/*
+ * A spike was captured (velox_config.tail_ns): its end-to-end time and
+ * where it went, by enum velox_cause (the nine add up to @e2e_ns).  The
+ * whole record, with its parts, CPUs and offenders, is read() from
+ * /dev/velox.
+ */
+TRACE_EVENT(velox_tail,
+	    TP_PROTO(u32 lane, u64 id, u64 e2e_ns, u64 generator_ns,
+		     u64 queueing_ns, u64 matching_ns, u64 bundle_wait_ns,
+		     u64 output_ns, u64 irq_ns, u64 softirq_ns, u64 nmi_ns,
+		     u64 preempted_ns),
+	    TP_ARGS(lane, id, e2e_ns, generator_ns, queueing_ns, matching_ns,
+		    bundle_wait_ns, output_ns, irq_ns, softirq_ns, nmi_ns,
+		    preempted_ns),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, e2e_ns)
+			     __field(u64, generator_ns)
+			     __field(u64, queueing_ns)
+			     __field(u64, matching_ns)
+			     __field(u64, bundle_wait_ns)
+			     __field(u64, output_ns)
+			     __field(u64, irq_ns)
+			     __field(u64, softirq_ns)
+			     __field(u64, nmi_ns)
+			     __field(u64, preempted_ns)
+			     __field(u32, lane)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->e2e_ns = e2e_ns;
+			   __entry->generator_ns = generator_ns;
+			   __entry->queueing_ns = queueing_ns;
+			   __entry->matching_ns = matching_ns;
+			   __entry->bundle_wait_ns = bundle_wait_ns;
+			   __entry->output_ns = output_ns;
+			   __entry->irq_ns = irq_ns;
+			   __entry->softirq_ns = softirq_ns;
+			   __entry->nmi_ns = nmi_ns;
+			   __entry->preempted_ns = preempted_ns;
+			   __entry->lane = lane;),
+	    TP_printk("lane=%u id=%llu e2e_ns=%llu generator=%llu queueing=%llu matching=%llu bundle_wait=%llu output=%llu irq=%llu softirq=%llu nmi=%llu preempted=%llu",
+		      __entry->lane, __entry->id, __entry->e2e_ns,
+		      __entry->generator_ns, __entry->queueing_ns,
+		      __entry->matching_ns, __entry->bundle_wait_ns,
+		      __entry->output_ns, __entry->irq_ns, __entry->softirq_ns,
+		      __entry->nmi_ns, __entry->preempted_ns)
 );
 
 /* Ingress dropped @count transactions, ids @first_id on, on a full ring. */

@@ -305,7 +305,9 @@ BAD_START(unknown_policy, c->policy = VELOX_POLICIES);
 BAD_START(threads_3, c->threads = 3);
 BAD_START(cpu_not_online, c->cpus = 1ull << 63);
 BAD_START(reserved_byte_set, c->__reserved0 = 1);
-BAD_START(reserved_tail_set, c->__reserved[1] = 7);
+BAD_START(tail_over_a_minute, c->tail_ns = VELOX_TAIL_NS_MAX + 1);
+BAD_START(snapshot_without_tail, (c->tail_ns = 0, c->snapshot_ns = 1000));
+BAD_START(snapshot_below_tail, (c->tail_ns = 2000, c->snapshot_ns = 1000));
 BAD_START(size_shorter_than_v1, c->size = sizeof(*c) - 8);
 BAD_START(size_2, c->size = 2);
 
