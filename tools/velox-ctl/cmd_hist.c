@@ -31,6 +31,21 @@ static void hist_usage(FILE *out)
 	      "  -h, --help         show this help\n", out);
 }
 
+/* "'x': match, bundle, egress, e2e or service", from names.c's table. */
+static int stage_err(const char *arg)
+{
+	char names[128];
+	size_t len = 0;
+	int stage;
+
+	names[0] = '\0';
+	for (stage = 0; stage < VELOX_STAGES && len < sizeof(names); stage++)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s",
+				!stage ? "" : stage == VELOX_STAGES - 1 ?
+				" or " : ", ", velox_stage_name(stage));
+	return vx_usage_err("--stage", "'%s': %s", arg, names);
+}
+
 static int hist_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -50,8 +65,7 @@ static int hist_run(int argc, char **argv)
 		case 's':
 			stage = velox_stage_parse(optarg);
 			if (stage < 0)
-				return vx_usage_err("--stage", "'%s': match, bundle, egress or e2e",
-						    optarg);
+				return stage_err(optarg);
 			break;
 		case 'j':
 			json = true;

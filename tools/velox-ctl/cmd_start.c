@@ -31,6 +31,7 @@ static int start_run(int argc, char **argv)
 	};
 	struct option opts[START_LONG_OPTS + 2];
 	struct start_opts o = { 0 };
+	char d[VELOX_DURATION_LEN];
 	struct velox_config cfg;
 	int c, fd, ret;
 
@@ -61,10 +62,13 @@ static int start_run(int argc, char **argv)
 	if (ret)
 		return VX_EXIT_FAIL;
 	printf("started: rate %u/s, %u lane%s, bundle %u, flush %u us, ring %u, "
-	       "sample 1/%u, backoff %s, policy %s\n", cfg.rate, cfg.lanes,
+	       "sample 1/%u, backoff %s, policy %s", cfg.rate, cfg.lanes,
 	       cfg.lanes == 1 ? "" : "s", cfg.bundle, cfg.flush_us, cfg.ring,
 	       cfg.sample, velox_backoff_name(cfg.backoff),
 	       velox_policy_name(cfg.policy));
+	if (cfg.tail_ns)
+		printf(", tail %s", velox_fmt_duration(d, sizeof(d), cfg.tail_ns));
+	putchar('\n');
 	return VX_EXIT_OK;
 }
 

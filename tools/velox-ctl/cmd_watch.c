@@ -66,7 +66,7 @@ static int watch_run(int argc, char **argv)
 		return VX_EXIT_FAIL;
 	if (!vx_stats_map(fd, &map)) {
 		progress_catch_signals();
-		if (!progress_loop(&map, interval, count, 0))
+		if (!progress_loop(&map, interval, count, 0, NULL))
 			ret = VX_EXIT_OK;
 		vx_stats_unmap(&map);
 	}

@@ -18,6 +18,7 @@ enum {
 	SET_FLUSH = 1 << 3, SET_RING = 1 << 4, SET_BACKOFF = 1 << 5,
 	SET_POLICY = 1 << 6, SET_SAMPLE = 1 << 7, SET_CPUS = 1 << 8,
 	SET_THREADS = 1 << 9, SET_SEED = 1 << 10, SET_SPIN_CAP = 1 << 11,
+	SET_TAIL = 1 << 12,
 };
 
 const struct option start_long_opts[START_LONG_OPTS] = {
@@ -33,6 +34,7 @@ const struct option start_long_opts[START_LONG_OPTS] = {
 	{ "threads", required_argument, NULL, 't' },
 	{ "seed", required_argument, NULL, 'S' },
 	{ "spin-cap", required_argument, NULL, 'C' },
+	{ "tail", required_argument, NULL, 'T' },
 };
 
 void start_opts_usage(FILE *out)
@@ -49,7 +51,11 @@ void start_opts_usage(FILE *out)
 	      "  -c, --cpus LIST       bind threads round-robin to CPUs (0-1,3)\n"
 	      "  -t, --threads N       threads per lane: 1, 2 or 4 (0: auto)\n"
 	      "  -S, --seed N          seed of the order mix\n"
-	      "  -C, --spin-cap N      most cpu_relax() per backoff round\n", out);
+	      "  -C, --spin-cap N      most cpu_relax() per backoff round\n"
+	      "  -T, --tail DURATION   capture every sampled transaction whose\n"
+	      "                        end-to-end latency reaches DURATION (500ns,\n"
+	      "                        200us, 1.5ms, 2s; at most 60s), with its\n"
+	      "                        causes, for 'velox-ctl tail'; 0: off\n", out);
 }
 
 int parse_u32(const char *s, uint32_t *v)
@@ -158,6 +164,29 @@ int parse_cpus(const char *s, __u64 *mask)
 	return *mask ? 0 : -1;
 }
 
+/*
+ * A duration option's value: vx_parse_duration()'s, up to what tail_ns
+ * takes; 0 only if @zero_ok.  Prints why not and returns -1.
+ */
+int parse_tail_duration(const char *opt, const char *s, bool zero_ok,
+			__u64 *ns)
+{
+	char max[VELOX_DURATION_LEN];
+
+	if (vx_parse_duration(s, ns))
+		vx_usage_err(opt, "'%s' is not a duration (500ns, 200us, 1.5ms, 2s)",
+			     s);
+	else if (!*ns && !zero_ok)
+		vx_usage_err(opt, "'%s': must be more than 0", s);
+	else if (*ns > VELOX_TAIL_NS_MAX)
+		vx_usage_err(opt, "'%s': must be at most %s", s,
+			     velox_fmt_duration(max, sizeof(max),
+						VELOX_TAIL_NS_MAX));
+	else
+		return 0;
+	return -1;
+}
+
 int parse_seconds(const char *s, double *sec)
 {
 	char *end;
@@ -203,6 +232,11 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		if (parse_cpus(arg, &c->cpus))
 			return -vx_usage_err("--cpus", "'%s' is not a list of CPUs 0-63 (0-1,3)", arg);
 		o->set |= SET_CPUS;
+		return 1;
+	case 'T':
+		if (parse_tail_duration("--tail", arg, true, &c->tail_ns))
+			return -VX_EXIT_USAGE;
+		o->set |= SET_TAIL;
 		return 1;
 	case 'l': case 'b': case 'f': case 'R': case 's': case 't': case 'S':
 	case 'C':
@@ -280,6 +314,19 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 		cfg->seed = c->seed;
 	if (o->set & SET_SPIN_CAP)
 		cfg->spin_cap = c->spin_cap;
+	if (o->set & SET_TAIL) {
+		cfg->tail_ns = c->tail_ns;
+		/* Tail capture off turns its snapshot off too. */
+		if (!c->tail_ns)
+			cfg->snapshot_ns = 0;
+	}
+	/* run --stop-above needs the spikes it stops at captured. */
+	if (o->stop_above) {
+		if (!cfg->tail_ns || cfg->tail_ns > o->stop_above)
+			cfg->tail_ns = o->stop_above;
+		if (o->snapshot)
+			cfg->snapshot_ns = o->stop_above;
+	}
 }
 
 /*
@@ -291,6 +338,7 @@ static void explain_einval(const struct velox_config *c,
 			   const struct velox_info *info)
 {
 	const char *bad = velox_config_out_of_range(c, info->max_lanes);
+	char a[VELOX_DURATION_LEN], b[VELOX_DURATION_LEN], m[VELOX_DURATION_LEN];
 	const char *w = "start";
 
 	if (!bad && c->cpus)
@@ -321,6 +369,18 @@ static void explain_einval(const struct velox_config *c,
 	else if (!strcmp(bad, "threads"))
 		vx_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
 		       c->threads);
+	else if (!strcmp(bad, "tail_ns"))
+		vx_err(w, "--tail %s: must be 0 (off) or at most %s",
+		       velox_fmt_duration(a, sizeof(a), c->tail_ns),
+		       velox_fmt_duration(m, sizeof(m), VELOX_TAIL_NS_MAX));
+	else if (!strcmp(bad, "snapshot_ns") && !c->tail_ns)
+		vx_err(w, "snapshot_ns %s (the module's default): needs --tail on",
+		       velox_fmt_duration(a, sizeof(a), c->snapshot_ns));
+	else if (!strcmp(bad, "snapshot_ns"))
+		vx_err(w, "snapshot_ns %s (the module's default): must be at least --tail %s and at most %s",
+		       velox_fmt_duration(a, sizeof(a), c->snapshot_ns),
+		       velox_fmt_duration(b, sizeof(b), c->tail_ns),
+		       velox_fmt_duration(m, sizeof(m), VELOX_TAIL_NS_MAX));
 	else
 		vx_err(w, "the module refused %s (EINVAL)", bad);
 }
@@ -337,6 +397,9 @@ int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
 		return -1;
 	start_opts_apply(o, cfg);
 	cfg->size = sizeof(*cfg);
+	if (cfg->tail_ns && vx_tail_check(&info, o->stop_above ?
+					  "--stop-above" : "--tail"))
+		return -1;
 	if (vx_start(fd, cfg) == 0)
 		return 0;
 	if (errno == EINVAL)

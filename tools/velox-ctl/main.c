@@ -12,7 +12,7 @@
 
 static const struct ctl_cmd *const cmds[] = {
 	&cmd_start, &cmd_stop, &cmd_run, &cmd_status, &cmd_hist, &cmd_watch,
-	&cmd_reset, &cmd_info,
+	&cmd_tail, &cmd_noise, &cmd_reset, &cmd_info,
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -33,7 +33,8 @@ static void usage(FILE *out)
 	fputs("  help       show the help of one command\n"
 	      "\n"
 	      "Exit status: 0 on success; 1 on failure, with one line on stderr\n"
-	      "naming the cause; 2 on a usage error.\n", out);
+	      "naming the cause; 2 on a usage error; 3 when 'run --stop-above'\n"
+	      "stopped at a spike.\n", out);
 }
 
 /*

@@ -100,7 +100,7 @@ static double now_s(void)
 }
 
 /* Sleep until @t (CLOCK_MONOTONIC seconds); false if interrupted. */
-static bool sleep_until(double t)
+static bool sleep_until_abs(double t)
 {
 	struct timespec ts = {
 		.tv_sec = (time_t)t,
@@ -120,12 +120,33 @@ static bool sleep_until(double t)
 }
 
 /*
+ * Sleep until @t (CLOCK_MONOTONIC seconds), calling @poll every
+ * poll->every seconds meanwhile; false if interrupted or the poll said
+ * to end.
+ */
+static bool sleep_until(double t, const struct progress_poll *poll)
+{
+	double step;
+
+	if (!poll)
+		return sleep_until_abs(t);
+	for (;;) {
+		step = now_s() + poll->every;
+		if (!sleep_until_abs(step < t ? step : t) || poll->fn(poll->ctx))
+			return false;
+		if (step >= t)
+			return true;
+	}
+}
+
+/*
  * Print a line every @interval seconds until @count lines (0: no limit)
- * or @duration seconds (0: no limit) have passed, or a signal came.
+ * or @duration seconds (0: no limit) have passed, a signal came, or
+ * @poll (NULL: none) said to end.
  * Returns 0, or -1 if the stats could not be read.
  */
 int progress_loop(const struct vx_stats *map, double interval, long count,
-		  double duration)
+		  double duration, const struct progress_poll *poll)
 {
 	struct velox_stats *then, *now, *tmp;
 	static struct velox_stats a, b;
@@ -141,7 +162,7 @@ int progress_loop(const struct vx_stats *map, double interval, long count,
 		next += interval;
 		if (duration && next > start + duration)
 			next = start + duration;
-		if (!sleep_until(next))
+		if (!sleep_until(next, poll))
 			break;
 		if (vx_stats_read(map, now))
 			return -1;

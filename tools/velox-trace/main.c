@@ -7,6 +7,7 @@
  * The histograms are built from the velox_txn_egress events alone, with
  * the module's own bucket geometry, so --compare can set them beside the
  * module's published ones: the same sampled transactions, the same counts.
+ * With -T it prints each velox_tail event (a spike) instead, as it comes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,14 +35,19 @@ static void usage(FILE *out)
 {
 	fputs(
 "usage: velox-trace [-i SECONDS] [-c COUNT] [-s STAGE] [-L] [-C] [-x] [-v]\n"
+"       velox-trace -T [-x] [-v]\n"
 "\n"
 "Trace the velox tracepoints of velox.ko with BPF and print latency\n"
 "histograms of the sampled transactions (the velox_txn_egress event), bundle\n"
 "flushes by reason and drops, like runqlat.  Needs root and the module.\n"
+"With -T, print each spike of a run with tail capture on (velox-ctl start\n"
+"--tail DURATION) as it is captured: the velox_tail event, one line each,\n"
+"with its lane, id, end-to-end latency and its three largest causes.\n"
 "\n"
+"  -T, --tail          print spikes live instead of histograms\n"
 "  -i, --interval S    print every S seconds (default: once, at the end)\n"
 "  -c, --count N       stop after N intervals\n"
-"  -s, --stage STAGE   match, bundle, egress, e2e (default) or all\n"
+"  -s, --stage STAGE   match, bundle, egress, e2e (default), service or all\n"
 "  -L, --lanes         one histogram per lane\n"
 "  -C, --compare       at the end, set velox-trace's percentiles (ns) beside\n"
 "                      the module's own, read from the mmap'd stats area;\n"
@@ -58,7 +64,8 @@ static void usage(FILE *out)
 "Exit status: 0 on success, 1 on failure (one line on stderr naming the\n"
 "cause), 2 on a usage error.\n"
 "\n"
-"Example: velox-trace -C -x & velox-ctl run --duration 5 --rate 100k\n",
+"Examples: velox-trace -C -x & velox-ctl run --duration 5 --rate 100k\n"
+"          velox-trace -T -x & velox-ctl run --duration 5 --tail 200us\n",
 	      out);
 }
 
@@ -109,16 +116,20 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 		{ "lanes", no_argument, NULL, 'L' },
 		{ "compare", no_argument, NULL, 'C' },
 		{ "exit-on-stop", no_argument, NULL, 'x' },
+		{ "tail", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool hist_opts = false;
 	char *end;
 	int opt;
 
 	*o = (struct vt_opts){ .stage = VELOX_STAGE_E2E, .count = -1 };
-	while ((opt = getopt_long(argc, argv, "i:c:s:LCxvh", longopts,
+	while ((opt = getopt_long(argc, argv, "i:c:s:LCxTvh", longopts,
 				  NULL)) != -1) {
+		hist_opts |= opt == 'i' || opt == 'c' || opt == 's' ||
+			     opt == 'L' || opt == 'C';
 		switch (opt) {
 		case 'i':
 			errno = 0;
@@ -139,7 +150,7 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 			o->stage = strcmp(optarg, "all") ?
 				   velox_stage_parse(optarg) : VT_ALL_STAGES;
 			if (o->stage < 0)
-				return vx_usage_err("--stage", "%s: must be match, bundle, egress, e2e or all",
+				return vx_usage_err("--stage", "%s: must be match, bundle, egress, e2e, service or all",
 						    optarg);
 			break;
 		case 'L':
@@ -150,6 +161,9 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 			break;
 		case 'x':
 			o->exit_on_stop = true;
+			break;
+		case 'T':
+			o->tail = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -166,6 +180,8 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 		return vx_usage_err(argv[optind], "unexpected argument");
 	if (o->count > 0 && !o->interval)
 		return vx_usage_err("--count", "needs --interval");
+	if (o->tail && hist_opts)
+		return vx_usage_err("--tail", "prints spikes, not histograms: no -i, -c, -s, -L or -C with it");
 	return 0;
 }
 
@@ -233,6 +249,16 @@ int main(int argc, char **argv)
 	bpf_map__set_max_entries(skel->maps.flushes,
 				 slots * VELOX_FLUSH_REASONS);
 	bpf_map__set_max_entries(skel->maps.drops, slots);
+	/*
+	 * -T needs velox_tail, which an older velox.ko lacks, and nothing
+	 * of the histograms; without -T, the reverse.
+	 */
+	bpf_program__set_autoload(skel->progs.vt_tail, o.tail);
+	bpf_program__set_autoload(skel->progs.vt_txn_egress, !o.tail);
+	bpf_program__set_autoload(skel->progs.vt_bundle_flush, !o.tail);
+	bpf_program__set_autoload(skel->progs.vt_drop, !o.tail);
+	if (!o.tail)
+		bpf_map__set_max_entries(skel->maps.spikes, getpagesize());
 
 	err = velox_trace__load(skel);
 	if (err) {
@@ -241,12 +267,17 @@ int main(int argc, char **argv)
 	}
 	err = velox_trace__attach(skel);
 	if (err) {
-		err = setup_err("attach to velox tracepoints", err);
+		err = setup_err(o.tail ? "attach to velox_tail" :
+				"attach to velox tracepoints", err);
 		goto out_destroy;
 	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (o.tail) {
+		err = vt_print_spikes(skel, &o, &exiting);
+		goto out_destroy;
+	}
 	stops0 = vt_events(skel, VT_STOPS);
 	printf("Tracing velox events... Hit Ctrl-C to end.\n");
 	fflush(stdout);

@@ -42,6 +42,12 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* -T: each velox_tail event, for velox-trace to print as it comes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} spikes SEC(".maps");
+
 /* Key: enum vt_event. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -163,6 +169,32 @@ int vt_drop(struct bpf_raw_tracepoint_args *ctx)
 
 	if (n)
 		*n += ctx->args[2];
+	return 0;
+}
+
+/*
+ * velox_tail(lane, id, e2e_ns, then the ns of each enum velox_cause):
+ * loaded only with -T, so velox-trace keeps working on a velox.ko
+ * without the event.
+ */
+SEC("raw_tp/velox_tail")
+int vt_tail(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct vt_spike *s = bpf_ringbuf_reserve(&spikes, sizeof(*s), 0);
+	int i;
+
+	if (!s) {
+		count_event(VT_SPIKES_LOST);
+		return 0;
+	}
+	s->lane = ctx->args[0];
+	s->id = ctx->args[1];
+	s->e2e_ns = ctx->args[2];
+#pragma unroll
+	for (i = 0; i < VELOX_CAUSES; i++)
+		s->cause_ns[i] = ctx->args[3 + i];
+	s->__pad = 0;
+	bpf_ringbuf_submit(s, 0);
 	return 0;
 }
 

@@ -14,7 +14,20 @@ struct vt_flush {
 enum vt_event {
 	VT_STARTS,
 	VT_STOPS,
+	VT_SPIKES_LOST,		/* -T: the "spikes" ring buffer was full */
 	VT_EVENTS
+};
+
+/*
+ * -T: one velox_tail event, as the "spikes" ring buffer carries it.
+ * @cause_ns is indexed by enum velox_cause, the tracepoint's order.
+ */
+struct vt_spike {
+	__u64 id;
+	__u64 e2e_ns;
+	__u64 cause_ns[VELOX_CAUSES];
+	__u32 lane;
+	__u32 __pad;
 };
 
 #endif /* VELOX_TRACE_SHARED_H */

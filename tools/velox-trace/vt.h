@@ -3,6 +3,7 @@
 #ifndef VELOX_VT_H
 #define VELOX_VT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <linux/types.h>
 
@@ -21,6 +22,7 @@ struct vt_opts {
 	bool per_lane;
 	bool compare;
 	bool exit_on_stop;
+	bool tail;		/* -T: print spikes, no histograms */
 };
 
 /* maps.c: the BPF maps, summed over CPUs. */
@@ -31,6 +33,10 @@ int vt_flushes(const struct velox_trace *skel, __u32 slot,
 	       struct vt_flush f[VELOX_FLUSH_REASONS]);
 int vt_drops(const struct velox_trace *skel, __u32 slot, __u64 *drops);
 int vt_clear(const struct velox_trace *skel, __u32 slots);
+
+/* tail.c: -T */
+int vt_print_spikes(struct velox_trace *skel, const struct vt_opts *o,
+		    volatile sig_atomic_t *exiting);
 
 /* print.c */
 int vt_print(const struct velox_trace *skel, const struct vt_opts *o,

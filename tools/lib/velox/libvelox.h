@@ -9,10 +9,15 @@
  *   stats.c      the mmap'd stats area: map, consistent copy, histograms
  *   status.c     a run's summary, status as text and JSON, config JSON
  *   histogram.c  a stage's histogram as text, JSON and HdrHistogram .hgrm
+ *   duration.c   "200us", "1.5ms" to nanoseconds
+ *   json.c       a kernel string as a JSON string
+ *   spikes.c     the spikes captured (read() on /dev/velox), offender names
+ *   tail.c       the spikes' causes ranked, as a diagnosis and as JSON
+ *   noise.c      what the machine took from each worker CPU
  *
  * It is built with module/core's hist.c, names.c and report.c, so the
- * names of stages, states and counters and the text of a histogram report
- * are those velox.ko's debugfs prints.  Those keep their velox_ prefix;
+ * names of stages, states, counters, causes and parts and the text of a
+ * histogram report are those velox.ko's debugfs prints.  Those keep their velox_ prefix;
  * what is the library's own is vx_.
  *
  * Functions that talk to the module print why they failed, one line on
@@ -30,8 +35,11 @@
 #include "names.h"
 #include "report.h"
 
-/* Exit status of every tool: the contract of DESIGN §4. */
-enum { VX_EXIT_OK = 0, VX_EXIT_FAIL = 1, VX_EXIT_USAGE = 2 };
+/*
+ * Exit status of every tool: the contract of DESIGN §4.  VX_EXIT_SPIKE:
+ * velox-ctl run --stop-above stopped the run at a spike.
+ */
+enum { VX_EXIT_OK = 0, VX_EXIT_FAIL = 1, VX_EXIT_USAGE = 2, VX_EXIT_SPIKE = 3 };
 
 /* err.c: "<program>: <what>: <why>" on stderr. */
 void vx_err(const char *what, const char *fmt, ...)
@@ -78,5 +86,85 @@ void vx_print_hist(FILE *out, unsigned int stage, const struct velox_hist *h);
 void vx_print_hist_json(FILE *out, unsigned int stage,
 			const struct velox_hist *h);
 void vx_print_hgrm(FILE *out, const struct velox_hist *h);
+
+/* duration.c */
+int vx_parse_duration(const char *s, __u64 *ns);
+
+/* json.c */
+void vx_print_json_string(FILE *out, const char *s, size_t max);
+
+/* spikes.c: the capture of a run with velox_config.tail_ns set. */
+int vx_tail_check(const struct velox_info *info, const char *what);
+int vx_read_spikes_at(int fd, size_t first, struct velox_spike *buf,
+		      size_t max, size_t *got);
+int vx_read_spikes(int fd, struct velox_spike **out, size_t *n);
+
+/* Room for any name vx_offender_name() writes: "comm[pid]", NUL included. */
+#define VX_OFFENDER_LEN	32
+const char *vx_offender_name(char *buf, size_t len, unsigned int source,
+			     const struct velox_offender *o);
+
+/* tail.c */
+
+/**
+ * struct vx_cause_rank - one cause's time over all spikes
+ * @cause: enum velox_cause
+ * @ns: its time, summed over the spikes
+ * @share: of the sum of every cause's time, 0..1
+ * @top: for irq, softirq and preempted, the offender that took the most
+ *	of this cause's time over all spikes (vx_offender_name()); else ""
+ * @top_ns: how much it took
+ * @top_spikes: in how many spikes it was the largest of its source
+ * @top_cpu: the CPU it took the time from, -1 if not known
+ * @flush: for bundle_wait, the enum velox_flush_reason that ended most
+ *	of the wait; else -1
+ */
+struct vx_cause_rank {
+	unsigned int cause;
+	__u64 ns;
+	double share;
+	char top[VX_OFFENDER_LEN];
+	__u64 top_ns;
+	__u64 top_spikes;
+	int top_cpu;
+	int flush;
+};
+
+/**
+ * struct vx_tail - a run's spikes and what they say
+ * @threshold_ns: the run's velox_config.tail_ns
+ * @captured: the stats area's tail_captured
+ * @lost: tail_lost
+ * @partial: tail_partial
+ * @spikes: the spikes read, oldest first
+ * @n: how many
+ * @causes: by vx_tail_rank(): every cause, largest first
+ * @total_ns: by vx_tail_rank(): the sum of every spike's causes
+ * @cas_retries: by vx_tail_rank(): the spikes' order-book CAS retries
+ */
+struct vx_tail {
+	__u64 threshold_ns;
+	__u64 captured;
+	__u64 lost;
+	__u64 partial;
+	const struct velox_spike *spikes;
+	size_t n;
+	struct vx_cause_rank causes[VELOX_CAUSES];
+	__u64 total_ns;
+	__u64 cas_retries;
+};
+
+int vx_tail_rank(struct vx_tail *t, const struct velox_stats *st);
+void vx_print_tail_diagnosis(FILE *out, const struct vx_tail *t);
+void vx_print_causes(FILE *out, const __u64 cause_ns[VELOX_CAUSES],
+		     const struct velox_offender *top, unsigned int most);
+void vx_print_spike_header(FILE *out);
+void vx_print_spike(FILE *out, const struct velox_spike *s);
+void vx_print_tail(FILE *out, const struct vx_tail *t, size_t last);
+void vx_print_tail_json(FILE *out, const struct vx_tail *t, size_t last);
+
+/* noise.c */
+void vx_print_noise(FILE *out, const struct velox_stats *st);
+void vx_print_noise_json(FILE *out, const struct velox_stats *st);
 
 #endif /* VELOX_LIBVELOX_H */

@@ -19,10 +19,14 @@ int vx_stats_map(int fd, struct vx_stats *s)
 
 	if (vx_get_info(fd, &info))
 		return -1;
-	if (info.abi_version != VELOX_ABI_VERSION ||
-	    info.stats_size < sizeof(struct velox_stats)) {
+	if (info.abi_version != VELOX_ABI_VERSION) {
 		vx_err("stats", "module ABI %u, tools ABI %u: rebuild the tools",
 		       info.abi_version, VELOX_ABI_VERSION);
+		return -1;
+	}
+	if (info.stats_size < sizeof(struct velox_stats)) {
+		vx_err("stats", "the module's area has %u bytes, the tools read %zu: build both from one tree",
+		       info.stats_size, sizeof(struct velox_stats));
 		return -1;
 	}
 	p = mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0);

@@ -67,25 +67,38 @@ void vx_print_summary(FILE *out, const struct velox_stats *st)
 	fprintf(out, "); book: %llu orders, %llu fills, %llu CAS retries, %llu"
 		" resting\n", c->orders, c->fills, c->cas_retries,
 		c->resting_qty);
+	if (st->config.tail_ns)
+		fprintf(out, "tail: %llu spikes >= %s captured, %llu lost"
+			" (velox-ctl tail explains them)\n", c->tail_captured,
+			velox_fmt_duration(b, sizeof(b), st->config.tail_ns),
+			c->tail_lost);
 	if (c->seq_errors)
 		fprintf(out, "ORDER ERRORS: %llu transactions out of sequence\n",
 			c->seq_errors);
+}
+
+/* "off", or a duration: a config's tail_ns or snapshot_ns. */
+static const char *fmt_off(char *b, size_t len, __u64 ns)
+{
+	return ns ? velox_fmt_duration(b, len, ns) : "off";
 }
 
 void vx_print_config_json(FILE *out, const struct velox_config *c)
 {
 	fprintf(out, "{\"lanes\":%u,\"rate\":%u,\"bundle\":%u,\"flush_us\":%u,"
 		"\"ring\":%u,\"sample\":%u,\"spin_cap\":%u,\"backoff\":\"%s\","
-		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\""
-		"}", c->lanes, c->rate, c->bundle, c->flush_us, c->ring,
-		c->sample, c->spin_cap, velox_backoff_name(c->backoff),
-		velox_policy_name(c->policy), c->threads, c->seed, c->cpus);
+		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\","
+		"\"tail_ns\":%llu,\"snapshot_ns\":%llu}", c->lanes, c->rate,
+		c->bundle, c->flush_us, c->ring, c->sample, c->spin_cap,
+		velox_backoff_name(c->backoff), velox_policy_name(c->policy),
+		c->threads, c->seed, c->cpus, c->tail_ns, c->snapshot_ns);
 }
 
 void vx_print_status(FILE *out, const struct velox_stats *st)
 {
 	const struct velox_counters *c = &st->total;
 	const struct velox_config *g = &st->config;
+	char t[VELOX_DURATION_LEN], sn[VELOX_DURATION_LEN];
 	__u32 i;
 
 	fprintf(out, "%-14s %s\n", "state", velox_state_name(st->state));
@@ -111,12 +124,16 @@ void vx_print_status(FILE *out, const struct velox_stats *st)
 	fprintf(out, "%-14s full waits %llu, yields %llu"
 		", sleeps %llu\n", "backoff", c->full_waits,
 		c->idle_yields, c->idle_sleeps);
+	fprintf(out, "%-14s captured %llu, lost %llu, partial %llu\n",
+		"tail", c->tail_captured, c->tail_lost, c->tail_partial);
 	fprintf(out, "%-14s rate %u/s, lanes %u, bundle %u, flush %u us, ring %u, "
 		"sample 1/%u,\n%-14s backoff %s, policy %s, threads %u, seed %u, "
-		"cpus %#llx\n", "config", g->rate, g->lanes, g->bundle,
-		g->flush_us, g->ring, g->sample, "",
+		"cpus %#llx,\n%-14s tail %s, snapshot %s\n", "config", g->rate,
+		g->lanes, g->bundle, g->flush_us, g->ring, g->sample, "",
 		velox_backoff_name(g->backoff), velox_policy_name(g->policy),
-		g->threads, g->seed, g->cpus);
+		g->threads, g->seed, g->cpus, "",
+		fmt_off(t, sizeof(t), g->tail_ns),
+		fmt_off(sn, sizeof(sn), g->snapshot_ns));
 	for (i = 0; i < g->lanes && i < VELOX_LANES_MAX; i++)
 		fprintf(out, "lane %-9u generated %llu, delivered %llu"
 			", dropped %llu\n", i,

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# velox-ctl tail and noise without velox.ko: libvelox's duration parser,
+# cause ranking and tail/noise printers on spikes made up with known
+# answers (tools/testing/libvelox/report_test, kselftest harness), then
+# the command lines that must be refused before any device is opened:
+# each exits 2 with one line naming the option.  KTAP, "N passed, N
+# failed".
+set -uo pipefail
+
+case "${1:-}" in
+-h | --help)
+	echo "usage: tools/testing/scripts/tail_report_test.sh"
+	exit 0 ;;
+esac
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/scripts/ktap.sh"
+ctl=$top/tools/velox-ctl/velox-ctl
+trace=$top/tools/velox-trace/velox-trace
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+ktap_plan 9
+
+if make -s -C "$top/tools/testing/libvelox" >"$out" 2>&1; then
+	"$top/tools/testing/libvelox/report_test" >"$out" 2>&1
+	ktap_subtest report_test $? "$out"
+else
+	ktap_fail report_test "build failed: $(cat "$out")"
+fi
+make -s -C "$top" tools >"$out" 2>&1 || ktap_diag "make tools: $(cat "$out")"
+
+# refused NAME WANT CMD...: CMD exits 2 and prints exactly the line WANT.
+refused() {
+	local name=$1 want=$2 said rc
+	shift 2
+	said=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && [ "$said" = "$want" ]; then
+		ktap_ok "$name"
+	else
+		ktap_fail "$name" "expected exit 2 and '$want', got exit $rc and '$said'"
+	fi
+}
+
+refused tail_garbage_is_not_a_duration \
+	"velox-ctl: --tail: 'soon' is not a duration (500ns, 200us, 1.5ms, 2s)" \
+	"$ctl" start --tail soon
+refused tail_without_a_unit_is_refused \
+	"velox-ctl: --tail: '200' is not a duration (500ns, 200us, 1.5ms, 2s)" \
+	"$ctl" start --tail 200
+refused tail_above_a_minute_is_refused \
+	"velox-ctl: --tail: '61s': must be at most 60.00s" \
+	"$ctl" run --duration 1 --tail 61s
+refused stop_above_zero_is_refused \
+	"velox-ctl: --stop-above: '0': must be more than 0" \
+	"$ctl" run --duration 1 --stop-above 0
+refused snapshot_needs_stop_above \
+	"velox-ctl: --snapshot: needs --stop-above" \
+	"$ctl" run --duration 1 --snapshot
+refused tail_top_needs_a_number \
+	"velox-ctl: --top: 'all' is not a number of spikes" \
+	"$ctl" tail --top all
+refused trace_tail_takes_no_histogram_options \
+	"velox-trace: --tail: prints spikes, not histograms: no -i, -c, -s, -L or -C with it" \
+	"$trace" -T -i 1
+
+# The help names every cause of the JSON contract (DESIGN.md §4).
+said=$("$ctl" tail --help 2>&1)
+rc=$?
+missing=
+for c in generator queueing matching bundle_wait output irq softirq nmi preempted; do
+	echo "$said" | grep -q -E "(^| )$c(,|$)" || missing="$missing $c"
+done
+if [ $rc = 0 ] && [ -z "$missing" ]; then
+	ktap_ok tail_help_names_every_cause
+else
+	ktap_fail tail_help_names_every_cause "exit $rc, missing:$missing"
+fi
+ktap_finish
