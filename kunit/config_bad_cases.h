@@ -24,6 +24,5 @@ BAD(threads_3, "threads", c->threads = 3)
 BAD(reserved0, "__reserved", c->__reserved0 = 1)
 BAD(tail_over_a_minute, "tail_ns", c->tail_ns = VELOX_TAIL_NS_MAX + 1)
 BAD(snapshot_without_tail, "snapshot_ns", c->snapshot_ns = 1000)
-BAD(snapshot_below_tail, "snapshot_ns",
-    (c->tail_ns = 2000, c->snapshot_ns = 1000))
+BAD(snapshot_below_tail, "snapshot_ns", (c->tail_ns = 2000, c->snapshot_ns = 1000))
 BAD(cpu_offline, "cpus", c->cpus = 1ull << 63)

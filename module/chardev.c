@@ -221,12 +221,21 @@ static int velox_mmap(struct file *file, struct vm_area_struct *vma)
 	return remap_vmalloc_range(vma, e->stats.area, vma->vm_pgoff);
 }
 
+/* The run's captured spikes, struct velox_spike by struct velox_spike. */
+static ssize_t velox_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *pos)
+{
+	return velox_engine_read_spikes(velox_chardev_of(file)->engine, buf,
+					count, pos);
+}
+
 static const struct file_operations velox_fops = {
 	.owner = THIS_MODULE,
+	.read = velox_read,
 	.unlocked_ioctl = velox_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = velox_mmap,
-	.llseek = noop_llseek,
+	.llseek = default_llseek,
 };
 
 int velox_chardev_register(struct velox_chardev *cd, struct velox_engine *e)

@@ -7,6 +7,8 @@
  *   stats      every counter, and each lane's share
  *   histogram  per stage: count, min, mean, max, percentiles, and a log2
  *              bar chart in the manner of runqlat
+ *   tail       the spikes tail capture kept: the counts, their causes
+ *              summed, then one line each (as velox-ctl tail lists them)
  *
  * Everything shown comes from the published stats area, under the
  * publisher's lock, so it is exactly what mmap readers see.
@@ -19,6 +21,7 @@
 #include <linux/seq_file.h>
 #include <linux/velox.h>
 
+#include "capture.h"
 #include "chardev.h"
 #include "core/hist.h"
 #include "core/names.h"
@@ -130,6 +133,28 @@ static int histogram_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(histogram);
 
+static int tail_show(struct seq_file *m, void *unused)
+{
+	struct velox_engine *e = m->private;
+	const struct velox_stats *st = e->stats.area;
+	char d[VELOX_DURATION_LEN];
+
+	mutex_lock(&e->stats.lock);
+	seq_printf(m, "run %llu, tail %s: captured %llu, lost %llu, partial %llu\n",
+		   st->run, st->config.tail_ns ?
+		   velox_fmt_duration(d, sizeof(d), st->config.tail_ns) : "off",
+		   st->total.tail_captured, st->total.tail_lost,
+		   st->total.tail_partial);
+	mutex_unlock(&e->stats.lock);
+	/* The spikes: the engine's lock keeps a START from freeing them. */
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
+	velox_capture_show(e->capture, seq_emit, m);
+	mutex_unlock(&e->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tail);
+
 void velox_debugfs_init(struct velox_engine *e)
 {
 	velox_debugfs_dir = debugfs_create_dir("velox", NULL);
@@ -137,6 +162,7 @@ void velox_debugfs_init(struct velox_engine *e)
 	debugfs_create_file("config", 0444, velox_debugfs_dir, e,
 			    &config_fops);
 	debugfs_create_file("stats", 0444, velox_debugfs_dir, e, &stats_fops);
+	debugfs_create_file("tail", 0444, velox_debugfs_dir, e, &tail_fops);
 	debugfs_create_file("histogram", 0444, velox_debugfs_dir, e,
 			    &histogram_fops);
 }

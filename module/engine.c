@@ -41,10 +41,12 @@
 
 #include <trace/events/velox.h>
 
+#include "capture.h"
 #include "config.h"
 #include "core/backoff.h"
 #include "core/lane.h"
 #include "engine.h"
+#include "noise.h"
 
 /* The book: a band of prices around where the order mix starts. */
 #define VELOX_BOOK_LEVELS	1024
@@ -80,6 +82,8 @@ struct velox_worker {
  * @nlanes: lanes
  * @lanes: each lane, allocated on its own
  * @slots: each lane's ring memory
+ * @tails: each lane's tail capture setup and timeline; NULL with tail
+ *	capture off
  * @nworkers: threads
  * @workers: the threads, lane by lane
  */
@@ -89,6 +93,7 @@ struct velox_run {
 	unsigned int nlanes;
 	struct velox_lane **lanes;
 	void **slots;
+	struct velox_tail *tails;
 	unsigned int nworkers;
 	struct velox_worker workers[];
 };
@@ -184,7 +189,10 @@ static void velox_run_free(struct velox_run *run)
 			kvfree(run->slots[i]);
 		if (run->lanes)
 			kvfree(run->lanes[i]);
+		if (run->tails)
+			kvfree(run->tails[i].timeline.stamps);
 	}
+	kfree(run->tails);
 	kfree(run->slots);
 	kfree(run->lanes);
 	kvfree(run->levels);
@@ -217,6 +225,22 @@ static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 		if (!run->lanes[i] || !run->slots[i])
 			goto out_free_run;
 	}
+	if (cfg->tail_ns) {
+		u32 stamps = velox_timeline_slots(cfg->ring);
+
+		run->tails = kcalloc(cfg->lanes, sizeof(*run->tails), GFP_KERNEL);
+		if (!run->tails)
+			goto out_free_run;
+		for (i = 0; i < cfg->lanes; i++) {
+			struct velox_timeline *tl = &run->tails[i].timeline;
+
+			tl->stamps = kvcalloc(stamps, sizeof(*tl->stamps),
+					      GFP_KERNEL);
+			if (!tl->stamps)
+				goto out_free_run;
+			tl->mask = stamps - 1;
+		}
+	}
 	return run;
 
 out_free_run:
@@ -224,9 +248,13 @@ out_free_run:
 	return NULL;
 }
 
-/* Book and lanes, ready to go; every lane paces from the same instant. */
+/*
+ * Book and lanes, ready to go; every lane paces from the same instant.
+ * With tail capture on, each lane captures into @cap.
+ */
 static void velox_run_setup(struct velox_run *run,
-			    const struct velox_config *cfg, u64 now)
+			    const struct velox_config *cfg, u64 now,
+			    struct velox_capture *cap)
 {
 	size_t ring_bytes = (size_t)cfg->ring * sizeof(struct velox_txn);
 	struct velox_lane_params p = {
@@ -248,6 +276,16 @@ static void velox_run_setup(struct velox_run *run,
 		u8 *slots = run->slots[i];
 
 		p.id = i;
+		p.tail = NULL;
+		if (run->tails) {
+			struct velox_tail *t = &run->tails[i];
+
+			t->threshold_ns = cfg->tail_ns;
+			t->interference = velox_capture_interference;
+			t->keep = velox_capture_keep;
+			t->ctx = cap;
+			p.tail = t;
+		}
 		velox_lane_init(run->lanes[i], &p, &run->book, velox_clock,
 				slots, slots + ring_bytes, cfg->ring,
 				slots + 2 * ring_bytes);
@@ -316,6 +354,29 @@ out_stop_workers:
 	return ret;
 }
 
+/*
+ * What the machine took from each CPU the last run with tail capture
+ * watched, in CPU order (as many as the area has room for).
+ */
+static void velox_engine_publish_noise(struct velox_engine *e,
+				       struct velox_stats *st)
+{
+	u64 end = e->stop_ns ? e->stop_ns : ktime_get_ns();
+	unsigned int cpu, k = 0;
+
+	for_each_cpu(cpu, &e->noise_cpus) {
+		struct velox_noise_cpu *n = &st->noise[k];
+
+		if (k == ARRAY_SIZE(st->noise))
+			break;
+		velox_noise_account(e->noise, cpu, n);
+		n->cpu = cpu;
+		n->wall_ns = end - e->start_ns;
+		k++;
+	}
+	st->noise_cpus = k;
+}
+
 /* Sum the sinks, add what only the engine knows, publish as @state. */
 static void velox_engine_publish(struct velox_engine *e, u32 state)
 {
@@ -341,6 +402,8 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 		}
 		st->total.resting_qty = velox_book_resting(&run->book);
 	}
+	if (e->noise_on)
+		velox_engine_publish_noise(e, st);
 	velox_stats_commit(&e->stats);
 	mutex_unlock(&e->stats.lock);
 }
@@ -354,6 +417,26 @@ static void velox_publish_work(struct work_struct *work)
 	velox_engine_publish(e, READ_ONCE(e->state));
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
 			   msecs_to_jiffies(VELOX_PUBLISH_MS));
+}
+
+/*
+ * Tail capture on: hook the kernel's tracepoints for the CPUs the workers
+ * may run on (the config's, or every online CPU).
+ */
+static int velox_engine_watch(struct velox_engine *e,
+			      const struct velox_config *cfg)
+{
+	unsigned int cpu;
+
+	cpumask_clear(&e->noise_cpus);
+	if (cfg->cpus) {
+		for (cpu = 0; cpu < 64; cpu++)
+			if (cfg->cpus & BIT_ULL(cpu))
+				cpumask_set_cpu(cpu, &e->noise_cpus);
+	} else {
+		cpumask_copy(&e->noise_cpus, cpu_online_mask);
+	}
+	return velox_noise_start(e->noise, &e->noise_cpus, velox_worker_fn);
 }
 
 /**
@@ -376,6 +459,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 		       int (*accept)(void *arg, const struct velox_config *runs),
 		       void *arg)
 {
+	struct velox_capture *cap = NULL;
 	struct velox_config runs;
 	struct velox_run *run;
 	unsigned int i;
@@ -403,19 +487,33 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	ret = velox_workers_create(e, run, runs.threads, runs.cpus);
 	if (ret)
 		goto out_free_run;
+	if (runs.tail_ns) {
+		cap = velox_capture_alloc(runs.snapshot_ns, e->noise);
+		if (!cap) {
+			ret = -ENOMEM;
+			goto out_stop_workers;
+		}
+		ret = velox_engine_watch(e, &runs);
+		if (ret)
+			goto out_free_capture;
+	}
 	if (accept) {
 		ret = accept(arg, &runs);
 		if (ret)
-			goto out_stop_workers;
+			goto out_unwatch;
 	}
 
 	/* What runs; read by the threads once they wake. */
 	e->cfg = runs;
+	/* The last run's spikes go; this one's, if it captures, come. */
+	velox_capture_free(e->capture);
+	e->capture = cap;
+	e->noise_on = !!cap;
 	/* A run starts from zero; no thread of this run is awake yet. */
 	velox_stats_reset(&e->stats);
 	e->start_ns = ktime_get_ns();
 	e->stop_ns = 0;
-	velox_run_setup(run, &runs, e->start_ns);
+	velox_run_setup(run, &runs, e->start_ns, cap);
 	e->run = run;
 	e->runs++;
 	atomic_set(&e->busy, run->nworkers);
@@ -430,6 +528,11 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	mutex_unlock(&e->lock);
 	return 0;
 
+out_unwatch:
+	if (cap)
+		velox_noise_stop(e->noise);
+out_free_capture:
+	velox_capture_free(cap);
 out_stop_workers:
 	velox_workers_stop(run, run->nworkers);
 out_free_run:
@@ -469,6 +572,9 @@ static void velox_halt_work(struct work_struct *work)
 		goto out_unlock;
 	velox_workers_stop(run, run->nworkers);
 	cancel_delayed_work_sync(&e->publish_work);
+	/* No probe left behind; the logs stay for the final publication. */
+	if (run->tails)
+		velox_noise_stop(e->noise);
 
 	e->stop_ns = ktime_get_ns();
 	velox_engine_publish(e, VELOX_STATE_STOPPED);
@@ -534,7 +640,10 @@ int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
 	return 0;
 }
 
-/* Zero the stats of the last run.  -EBUSY while running. */
+/*
+ * Zero the stats of the last run (its noise accounting too; its spikes
+ * stay readable until the next START).  -EBUSY while running.
+ */
 int velox_engine_reset_stats(struct velox_engine *e)
 {
 	int ret = 0;
@@ -545,6 +654,7 @@ int velox_engine_reset_stats(struct velox_engine *e)
 		ret = -EBUSY;
 	} else {
 		velox_stats_reset(&e->stats);
+		e->noise_on = false;
 		velox_engine_publish(e, VELOX_STATE_STOPPED);
 	}
 	mutex_unlock(&e->lock);
@@ -566,11 +676,42 @@ int velox_engine_init(struct velox_engine *e,
 	e->cfg = e->defaults;
 	e->run = NULL;
 	e->runs = 0;
+	e->capture = NULL;
+	e->noise_on = false;
+	e->noise = velox_noise_create();
+	if (!e->noise)
+		return -ENOMEM;
 	ret = velox_stats_init(&e->stats);
 	if (ret)
-		return ret;
+		goto out_destroy_noise;
 	velox_engine_publish(e, VELOX_STATE_STOPPED);
 	return 0;
+
+out_destroy_noise:
+	velox_noise_destroy(e->noise);
+	return ret;
+}
+
+/**
+ * velox_engine_read_spikes() - read() on /dev/velox
+ * @e: the engine
+ * @buf: the caller's buffer
+ * @count: its size
+ * @pos: the file position, a byte offset into the spikes
+ *
+ * Return: as velox_capture_read(), or -EINTR if killed waiting for the
+ * lock (which a START holds while it replaces the capture).
+ */
+ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
+				 size_t count, loff_t *pos)
+{
+	ssize_t ret;
+
+	if (mutex_lock_killable(&e->lock))
+		return -EINTR;
+	ret = velox_capture_read(e->capture, buf, count, pos);
+	mutex_unlock(&e->lock);
+	return ret;
 }
 
 /*
@@ -586,6 +727,8 @@ void velox_engine_exit(struct velox_engine *e)
 	wait_event(e->stopped_wq, !velox_engine_stopping(e));
 	/* The teardown may still be on its way out of the lock. */
 	flush_work(&e->halt_work);
+	velox_capture_free(e->capture);
 	velox_stats_exit(&e->stats);
+	velox_noise_destroy(e->noise);
 	mutex_destroy(&e->lock);
 }

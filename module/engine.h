@@ -3,6 +3,7 @@
 #define VELOX_ENGINE_H
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/velox.h>
@@ -12,6 +13,8 @@
 #include "core/orderbook.h"
 #include "stats.h"
 
+struct velox_capture;
+struct velox_noise;
 struct velox_run;
 
 /**
@@ -31,6 +34,10 @@ struct velox_run;
  * @stopped_wq: where STOP and module exit wait for @halt_work
  * @publish_work: republishes the stats while running
  * @stats: per-CPU sinks and the published area
+ * @noise: the kernel's tracepoints on the workers' CPUs (tail capture)
+ * @noise_cpus: the CPUs the last run with tail capture watched
+ * @noise_on: the publication carries their accounting
+ * @capture: the spikes of the last run with tail capture, or NULL
  */
 struct velox_engine {
 	struct mutex lock;	/* see above */
@@ -46,6 +53,10 @@ struct velox_engine {
 	wait_queue_head_t stopped_wq;
 	struct delayed_work publish_work;
 	struct velox_stats_state stats;
+	struct velox_noise *noise;
+	struct cpumask noise_cpus;
+	bool noise_on;
+	struct velox_capture *capture;
 };
 
 int velox_engine_init(struct velox_engine *e,
@@ -57,5 +68,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 int velox_engine_stop(struct velox_engine *e);
 int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
 int velox_engine_reset_stats(struct velox_engine *e);
+ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
+				 size_t count, loff_t *pos);
 
 #endif /* VELOX_ENGINE_H */

@@ -50,8 +50,10 @@ int velox_stats_init(struct velox_stats_state *s)
 		goto out_free_area;
 
 	/* Every sink starts empty (an empty histogram's min is ~0, not 0). */
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		velox_sink_init(s->sinks[cpu]);
+		s->sinks[cpu]->cpu = cpu;
+	}
 	cpumask_clear(&s->used);
 	mutex_lock(&s->lock);
 	velox_stats_prepare(s);

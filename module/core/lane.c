@@ -58,6 +58,7 @@ void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 	memset(l, 0, sizeof(*l));
 	l->book = book;
 	l->clock = clock;
+	l->tail = p->tail;
 	l->id = p->id;
 	l->policy = p->policy;
 	velox_ordergen_init(&l->ingress.gen, p->seed, p->id, p->sample, book);
@@ -85,8 +86,40 @@ void velox_lane_stop(struct velox_lane *l)
  * The four steps are noinline so that profiles name each stage; a call
  * per step is nothing next to the burst a step moves.
  */
-static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
+/* Tail capture on: a sampled transaction's stamp, @t its new id's. */
+static inline struct velox_stamp *lane_stamp(const struct velox_lane *l,
+					     const struct velox_txn *t)
 {
+	return velox_timeline_at(&l->tail->timeline, t->id);
+}
+
+/*
+ * Tail capture on: when ingress generated the sampled transactions of the
+ * burst it just made, and how late that was (the matcher moves it to
+ * gen_ns, where the output stage finds it for the service time).
+ */
+static void ingress_stamp(struct velox_lane *l, const struct velox_sink *s,
+			  u32 n, u64 now)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct velox_txn *t = &l->ingress.pend[i];
+		struct velox_stamp *st;
+
+		if (!(t->flags & VELOX_TXN_SAMPLED))
+			continue;
+		t->match_ns = min_t(u64, now - t->ts_ns, U32_MAX);
+		st = lane_stamp(l, t);
+		WRITE_ONCE(st->id, t->id);
+		WRITE_ONCE(st->gen, now);
+		WRITE_ONCE(st->cpu[VELOX_STAMP_INGRESS], s->cpu);
+	}
+}
+
+static noinline u32 ingress_step(struct velox_lane *l, struct velox_sink *s)
+{
+	struct velox_counters *c = &s->count;
 	u32 n, pushed, work = 0;
 	u64 now;
 
@@ -112,9 +145,6 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
 		struct velox_txn *t = &l->ingress.pend[n];
 
 		velox_ordergen_next(&l->ingress.gen, t, l->ingress.next_ns);
-		/* How late the pacer is: the matcher moves it to gen_ns. */
-		if (t->flags & VELOX_TXN_SAMPLED)
-			t->match_ns = min_t(u64, now - t->ts_ns, U32_MAX);
 		/* The period in whole ns plus a carried fraction: no drift. */
 		l->ingress.frac += l->ingress.period_frac;
 		l->ingress.next_ns += l->ingress.period_ns +
@@ -123,6 +153,8 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
 	}
 	if (!n)
 		return work;
+	if (unlikely(l->tail))
+		ingress_stamp(l, s, n, now);
 	c->generated += n;
 	WRITE_ONCE(l->ingress.generated, l->ingress.generated + n);
 
@@ -143,10 +175,67 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_counters *c)
 	return work + n;
 }
 
-/* Matcher: apply a burst to the shared book, stamp when it was taken. */
-static noinline u32 matcher_step(struct velox_lane *l, struct velox_counters *c)
+/* Apply the burst of @n to the book; stamp the sampled ones' match time. */
+static void matcher_apply(struct velox_lane *l, struct velox_counters *c,
+			  u32 n, u64 now)
 {
-	u32 n = 0, i, pushed;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct velox_txn *txn = &l->matcher.pend[i];
+
+		velox_book_apply(l->book, txn, c);
+		if (txn->flags & VELOX_TXN_SAMPLED)
+			txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns),
+					      U32_MAX);
+	}
+}
+
+/*
+ * The same with tail capture on: for each sampled transaction also when
+ * the matcher took it, how many exchanges it lost, and (one clock read a
+ * burst) when the burst was applied; its price and qty are spent then,
+ * and gen_ns takes their place.
+ */
+static void matcher_apply_stamped(struct velox_lane *l, struct velox_sink *s,
+				  u32 n, u64 now)
+{
+	struct velox_counters *c = &s->count;
+	struct velox_stamp *st;
+	u64 retries, done;
+	u32 i, gen;
+
+	for (i = 0; i < n; i++) {
+		struct velox_txn *txn = &l->matcher.pend[i];
+
+		retries = c->cas_retries;
+		velox_book_apply(l->book, txn, c);
+		if (!(txn->flags & VELOX_TXN_SAMPLED))
+			continue;
+		gen = txn->match_ns;
+		txn->gen_ns = gen;
+		txn->__spent = 0;
+		txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns), U32_MAX);
+		st = lane_stamp(l, txn);
+		WRITE_ONCE(st->taken, now);
+		WRITE_ONCE(st->cas_retries,
+			   min_t(u64, c->cas_retries - retries, U32_MAX));
+		WRITE_ONCE(st->cpu[VELOX_STAMP_MATCHER], s->cpu);
+	}
+	done = l->clock();
+	for (i = 0; i < n; i++) {
+		const struct velox_txn *txn = &l->matcher.pend[i];
+
+		if (txn->flags & VELOX_TXN_SAMPLED)
+			WRITE_ONCE(lane_stamp(l, txn)->matched, done);
+	}
+}
+
+/* Matcher: apply a burst to the shared book, stamp when it was taken. */
+static noinline u32 matcher_step(struct velox_lane *l, struct velox_sink *s)
+{
+	struct velox_counters *c = &s->count;
+	u32 n = 0, pushed;
 	u64 now;
 
 	if (!l->matcher.npend) {
@@ -160,18 +249,10 @@ static noinline u32 matcher_step(struct velox_lane *l, struct velox_counters *c)
 			return 0;
 		}
 		now = l->clock();
-		for (i = 0; i < n; i++) {
-			struct velox_txn *txn = &l->matcher.pend[i];
-
-			velox_book_apply(l->book, txn, c);
-			if (txn->flags & VELOX_TXN_SAMPLED) {
-				/* price and qty are spent: keep how late it was made. */
-				txn->gen_ns = txn->match_ns;
-				txn->__spent = 0;
-				txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns),
-						      U32_MAX);
-			}
-		}
+		if (unlikely(l->tail))
+			matcher_apply_stamped(l, s, n, now);
+		else
+			matcher_apply(l, c, n, now);
 		l->matcher.npend = n;
 		l->matcher.pend_off = 0;
 	}
@@ -213,7 +294,23 @@ static bool bundler_flushed(struct velox_lane *l)
  * timeout.  Once the matcher has finished and its ring is empty, what is
  * open goes out as a drain.  A step with no bundle open reads no clock.
  */
-static noinline u32 bundler_step(struct velox_lane *l)
+/* Tail capture on: when the bundler took @n sampled-or-not transactions. */
+static void bundler_stamp(const struct velox_lane *l, const struct velox_sink *s,
+			  const struct velox_txn *txns, u32 n, u64 now)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (txns[i].flags & VELOX_TXN_SAMPLED) {
+			struct velox_stamp *st = lane_stamp(l, &txns[i]);
+
+			WRITE_ONCE(st->bundled, now);
+			WRITE_ONCE(st->cpu[VELOX_STAMP_BUNDLER], s->cpu);
+		}
+	}
+}
+
+static noinline u32 bundler_step(struct velox_lane *l, struct velox_sink *s)
 {
 	struct velox_bundler *b = &l->bundler.state;
 	struct velox_bundle *open = &l->bundler.open;
@@ -233,6 +330,8 @@ static noinline u32 bundler_step(struct velox_lane *l)
 		return 0;
 	}
 	now = l->clock();
+	if (unlikely(l->tail) && n)
+		bundler_stamp(l, s, &open->txns[open->count], n, now);
 	if (velox_bundler_filled(b, open, n, now) ||
 	    (!n && upstream_done ? velox_bundler_drain(b, open, now) :
 				   velox_bundler_poll(b, open, now)))
@@ -248,14 +347,20 @@ static void output_record(struct velox_lane *l, struct velox_sink *s,
 	u64 bundle = sub_sat(flushed, txn->match_ns);
 	u64 egress = sub_sat(now, b->flush_ns);
 	u64 e2e = sub_sat(now, txn->ts_ns);
-	/* Response time (e2e, from the intended time) less the pacer's delay. */
-	u64 service = sub_sat(e2e, txn->gen_ns);
+	u64 service = 0;
 
 	velox_hist_record(&s->hist[VELOX_STAGE_MATCH], txn->match_ns);
 	velox_hist_record(&s->hist[VELOX_STAGE_BUNDLE], bundle);
 	velox_hist_record(&s->hist[VELOX_STAGE_EGRESS], egress);
 	velox_hist_record(&s->hist[VELOX_STAGE_E2E], e2e);
-	velox_hist_record(&s->hist[VELOX_STAGE_SERVICE], service);
+	if (unlikely(l->tail)) {
+		/* Response time (from the intended time) less the pacer's delay. */
+		service = sub_sat(e2e, txn->gen_ns);
+		velox_hist_record(&s->hist[VELOX_STAGE_SERVICE], service);
+		if (e2e >= l->tail->threshold_ns)
+			velox_tail_capture(l->tail, txn, b, now, s->cpu, l->id,
+					   &s->count);
+	}
 	trace_velox_txn_egress(l->id, txn->id, txn->match_ns, bundle, egress,
 			       e2e, service);
 }
@@ -317,11 +422,11 @@ u32 velox_lane_run(struct velox_lane *l, unsigned int stages,
 	u32 work = 0;
 
 	if ((stages & VELOX_LANE_INGRESS) && !l->done[IDX_INGRESS])
-		work += ingress_step(l, &sink->count);
+		work += ingress_step(l, sink);
 	if ((stages & VELOX_LANE_MATCHER) && !l->done[IDX_MATCHER])
-		work += matcher_step(l, &sink->count);
+		work += matcher_step(l, sink);
 	if ((stages & VELOX_LANE_BUNDLER) && !l->done[IDX_BUNDLER])
-		work += bundler_step(l);
+		work += bundler_step(l, sink);
 	if ((stages & VELOX_LANE_OUTPUT) && !l->done[IDX_OUTPUT])
 		work += output_step(l, sink);
 	return work;

@@ -34,6 +34,7 @@
 #include "ordergen.h"
 #include "ring.h"
 #include "sink.h"
+#include "tail.h"
 
 /* Most transactions one step moves; bounds the work between clock reads. */
 #define VELOX_LANE_BURST	32
@@ -59,6 +60,7 @@ struct velox_lane_params {
 	u32 sample;
 	u64 seed;
 	u64 start_ns;
+	const struct velox_tail *tail;	/* NULL: tail capture off */
 };
 
 typedef u64 (*velox_clock_fn)(void);
@@ -67,6 +69,7 @@ struct velox_lane {
 	/* Read-only after velox_lane_init(). */
 	struct velox_book *book;
 	velox_clock_fn clock;
+	const struct velox_tail *tail;	/* NULL: tail capture off */
 	u8 id;
 	u8 policy;
 

@@ -120,7 +120,7 @@ static_assert(ARRAY_SIZE(state_names) == VELOX_STATE_STOPPING + 1,
 /* A noise source's cause is VELOX_CAUSE_IRQ + the source. */
 static_assert(VELOX_CAUSE_IRQ + VELOX_NOISE_PREEMPTED == VELOX_CAUSE_PREEMPTED &&
 	      VELOX_CAUSE_PREEMPTED + 1 == VELOX_CAUSES,
-	      "the interference causes follow enum velox_noise");
+	      "the interference causes follow enum velox_noise_source");
 
 static const char *name_of(const char *const *names, unsigned int n,
 			   unsigned int i)
@@ -293,7 +293,7 @@ const char *velox_cause_name(unsigned int cause)
 
 /**
  * velox_noise_name() - the name of an interference source
- * @source: enum velox_noise
+ * @source: enum velox_noise_source
  *
  * Return: "irq", "softirq", "nmi" or "preempted" (its cause's name); "?"
  * for another number.
@@ -302,4 +302,31 @@ const char *velox_noise_name(unsigned int source)
 {
 	return source < VELOX_NOISES ? velox_cause_name(VELOX_CAUSE_IRQ + source) :
 				       "?";
+}
+
+/**
+ * velox_offender_name() - who took a CPU, as text a person reads
+ * @buf: room for VELOX_OFFENDER_LEN bytes
+ * @len: its size
+ * @source: what kind of time it took (enum velox_noise_source)
+ * @o: the offender
+ *
+ * A task is "comm[pid]" ("sh[93]"), an IRQ its action's name ("ttyS0", or
+ * "timer" for the APIC timer), a softirq its name ("TIMER"); one without a
+ * name is its source and number ("irq 11").
+ *
+ * Return: @buf.
+ */
+const char *velox_offender_name(char *buf, size_t len, unsigned int source,
+				const struct velox_offender *o)
+{
+	int n = strnlen(o->name, sizeof(o->name));
+
+	if (source == VELOX_NOISE_PREEMPTED)
+		snprintf(buf, len, "%.*s[%u]", n, o->name, o->id);
+	else if (n)
+		snprintf(buf, len, "%.*s", n, o->name);
+	else
+		snprintf(buf, len, "%s %u", velox_noise_name(source), o->id);
+	return buf;
 }

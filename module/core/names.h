@@ -39,6 +39,11 @@ const char *velox_part_name(unsigned int part);
 const char *velox_cause_name(unsigned int cause);
 const char *velox_noise_name(unsigned int source);
 
+/* Room for any name velox_offender_name() writes: "comm[pid]", NUL too. */
+#define VELOX_OFFENDER_LEN	32
+const char *velox_offender_name(char *buf, size_t len, unsigned int source,
+				const struct velox_offender *o);
+
 /*
  * Counter word i of struct velox_counters (sink.h: VELOX_NR_COUNTERS of
  * them) has name i; names.c fails to build when a counter has no name.

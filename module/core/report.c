@@ -9,6 +9,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 
+#include "names.h"
 #include "report.h"
 
 const struct velox_percentile velox_percentiles[VELOX_PERCENTILES] = {
@@ -187,4 +188,86 @@ void velox_report_hist(const struct velox_hist *h, const char *lead,
 	velox_report_percentiles(h, emit, ctx);
 	emit(ctx, "\n\n");
 	velox_report_chart(h, emit, ctx);
+}
+
+/* The interference sources whose offender a spike's line names (not NMI). */
+static bool named_source(unsigned int source)
+{
+	return source == VELOX_NOISE_IRQ || source == VELOX_NOISE_SOFTIRQ ||
+	       source == VELOX_NOISE_PREEMPTED;
+}
+
+/**
+ * velox_report_causes() - the largest causes of a spike (or of many)
+ * @cause_ns: ns per enum velox_cause
+ * @top: per enum velox_noise_source, the largest offender; or NULL
+ * @most: how many causes at most
+ * @emit: takes the text
+ * @ctx: @emit's
+ *
+ * "preempted 310.00us sh[93], bundle_wait 80.00us, queueing 22.30us":
+ * the causes that took any time, largest first (equal ones in enum
+ * order); no newline.
+ */
+void velox_report_causes(const u64 *cause_ns,
+			 const struct velox_offender *top, unsigned int most,
+			 velox_emit_fn emit, void *ctx)
+{
+	char line[96], d[VELOX_DURATION_LEN], who[VELOX_OFFENDER_LEN];
+	unsigned int order[VELOX_CAUSES], i, j, c, src;
+
+	/* Insertion sort, stable: nine entries. */
+	for (i = 0; i < VELOX_CAUSES; i++) {
+		for (j = i; j > 0 && cause_ns[order[j - 1]] < cause_ns[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < most && i < VELOX_CAUSES && cause_ns[order[i]]; i++) {
+		c = order[i];
+		src = c - VELOX_CAUSE_IRQ;
+		who[0] = 0;
+		if (top && c >= VELOX_CAUSE_IRQ && named_source(src) &&
+		    top[src].ns)
+			velox_offender_name(who, sizeof(who), src, &top[src]);
+		snprintf(line, sizeof(line), "%s%s %s%s%s", i ? ", " : "",
+			 velox_cause_name(c),
+			 velox_fmt_duration(d, sizeof(d), cause_ns[c]),
+			 who[0] ? " " : "", who);
+		emit(ctx, line);
+	}
+}
+
+/* The columns velox_report_spike() fills. */
+void velox_report_spike_header(velox_emit_fn emit, void *ctx)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "%12s %4s %10s  %-15s  %s\n", "id", "lane",
+		 "e2e", "cpu i/m/b/o", "causes, largest first");
+	emit(ctx, line);
+}
+
+/**
+ * velox_report_spike() - one spike in one line
+ * @s: the spike
+ * @emit: takes the text
+ * @ctx: @emit's
+ *
+ * Under velox_report_spike_header(): its id, lane, end-to-end latency, the
+ * CPUs of its ingress, matcher, bundler and output steps, and its three
+ * largest causes; "(partial)" if its interference may be short.
+ */
+void velox_report_spike(const struct velox_spike *s, velox_emit_fn emit,
+			void *ctx)
+{
+	char line[96], d[VELOX_DURATION_LEN], cpus[4 * 6];
+
+	snprintf(cpus, sizeof(cpus), "%u/%u/%u/%u", s->cpu[0], s->cpu[1],
+		 s->cpu[2], s->cpu[3]);
+	snprintf(line, sizeof(line), "%12llu %4u %10s  %-15s  ",
+		 (unsigned long long)s->id, s->lane,
+		 velox_fmt_duration(d, sizeof(d), s->e2e_ns), cpus);
+	emit(ctx, line);
+	velox_report_causes(s->cause_ns, s->top, 3, emit, ctx);
+	emit(ctx, s->flags & VELOX_SPIKE_PARTIAL ? " (partial)\n" : "\n");
 }

@@ -56,5 +56,11 @@ void velox_report_chart(const struct velox_hist *h, velox_emit_fn emit,
 			void *ctx);
 void velox_report_hist(const struct velox_hist *h, const char *lead,
 		       velox_emit_fn emit, void *ctx);
+void velox_report_causes(const u64 *cause_ns,
+			 const struct velox_offender *top, unsigned int most,
+			 velox_emit_fn emit, void *ctx);
+void velox_report_spike_header(velox_emit_fn emit, void *ctx);
+void velox_report_spike(const struct velox_spike *s, velox_emit_fn emit,
+			void *ctx);
 
 #endif /* VELOX_CORE_REPORT_H */

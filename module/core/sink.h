@@ -28,10 +28,13 @@
  * struct velox_sink - one writer's counts
  * @count: the counters, written by the steps of whoever owns the sink
  * @hist: latency of the sampled transactions, by enum velox_stage
+ * @cpu: the CPU (or thread) that owns it, which tail capture records as
+ *	the CPU of a stage; velox_sink_init() leaves it alone
  */
 struct velox_sink {
 	struct velox_counters count;
 	struct velox_hist hist[VELOX_STAGES];
+	u32 cpu;
 };
 
 void velox_sink_init(struct velox_sink *s);

@@ -140,7 +140,9 @@ int vt_txn_egress(struct bpf_raw_tracepoint_args *ctx)
 	record(slot, VELOX_STAGE_BUNDLE, ctx->args[3]);
 	record(slot, VELOX_STAGE_EGRESS, ctx->args[4]);
 	record(slot, VELOX_STAGE_E2E, ctx->args[5]);
-	record(slot, VELOX_STAGE_SERVICE, ctx->args[6]);
+	/* 0 while tail capture is off: velox.ko records no service time then. */
+	if (ctx->args[6])
+		record(slot, VELOX_STAGE_SERVICE, ctx->args[6]);
 	return 0;
 }
 

@@ -261,7 +261,7 @@ enum velox_stage {
 	VELOX_STAGE_BUNDLE = 1,	/* matched -> its bundle flushed */
 	VELOX_STAGE_EGRESS = 2,	/* bundle flushed -> output took it */
 	VELOX_STAGE_E2E = 3,	/* intended ingress time -> output */
-	VELOX_STAGE_SERVICE = 4,	/* generated -> output */
+	VELOX_STAGE_SERVICE = 4,	/* generated -> output (tail capture on) */
 	VELOX_STAGES
 };
 
@@ -377,7 +377,7 @@ enum velox_part {
 };
 
 /* What the machine did to the CPUs that carried a transaction. */
-enum velox_noise {
+enum velox_noise_source {
 	VELOX_NOISE_IRQ = 0,		/* hard interrupts, APIC vectors too */
 	VELOX_NOISE_SOFTIRQ = 1,
 	VELOX_NOISE_NMI = 2,
@@ -396,7 +396,7 @@ enum velox_cause {
 	VELOX_CAUSE_MATCHING = 2,
 	VELOX_CAUSE_BUNDLE_WAIT = 3,
 	VELOX_CAUSE_OUTPUT = 4,
-	VELOX_CAUSE_IRQ = 5,		/* VELOX_CAUSE_IRQ + enum velox_noise */
+	VELOX_CAUSE_IRQ = 5,		/* VELOX_CAUSE_IRQ + enum velox_noise_source */
 	VELOX_CAUSE_SOFTIRQ = 6,
 	VELOX_CAUSE_NMI = 7,
 	VELOX_CAUSE_PREEMPTED = 8,
@@ -406,7 +406,7 @@ enum velox_cause {
 /**
  * struct velox_offender - who took a CPU from the pipeline
  * @id: the IRQ number or APIC vector, the softirq vector, or the pid
- * @source: enum velox_noise
+ * @source: enum velox_noise_source
  * @__reserved: zero
  * @ns: how long
  * @count: how many times (segments)
@@ -439,7 +439,7 @@ struct velox_offender {
  * @flags: VELOX_SPIKE_* bits
  * @__reserved: zero
  * @cpu: the CPU of its ingress, matcher, bundler and output step
- * @top: per enum velox_noise, the largest offender in its interference
+ * @top: per enum velox_noise_source, the largest offender in its interference
  *	(@top[n].ns 0: none)
  */
 struct velox_spike {
@@ -466,8 +466,8 @@ struct velox_spike {
  * @cpu: the CPU
  * @__reserved: zero
  * @wall_ns: time since the run started (or until it stopped)
- * @ns: time taken, per enum velox_noise
- * @count: times taken, per enum velox_noise
+ * @ns: time taken, per enum velox_noise_source
+ * @count: times taken, per enum velox_noise_source
  * @top: the largest offenders of any source, largest first
  */
 struct velox_noise_cpu {

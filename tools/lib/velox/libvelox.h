@@ -99,10 +99,6 @@ int vx_read_spikes_at(int fd, size_t first, struct velox_spike *buf,
 		      size_t max, size_t *got);
 int vx_read_spikes(int fd, struct velox_spike **out, size_t *n);
 
-/* Room for any name vx_offender_name() writes: "comm[pid]", NUL included. */
-#define VX_OFFENDER_LEN	32
-const char *vx_offender_name(char *buf, size_t len, unsigned int source,
-			     const struct velox_offender *o);
 
 /* tail.c */
 
@@ -112,7 +108,7 @@ const char *vx_offender_name(char *buf, size_t len, unsigned int source,
  * @ns: its time, summed over the spikes
  * @share: of the sum of every cause's time, 0..1
  * @top: for irq, softirq and preempted, the offender that took the most
- *	of this cause's time over all spikes (vx_offender_name()); else ""
+ *	of this cause's time over all spikes (velox_offender_name()); else ""
  * @top_ns: how much it took
  * @top_spikes: in how many spikes it was the largest of its source
  * @top_cpu: the CPU it took the time from, -1 if not known
@@ -123,7 +119,7 @@ struct vx_cause_rank {
 	unsigned int cause;
 	__u64 ns;
 	double share;
-	char top[VX_OFFENDER_LEN];
+	char top[VELOX_OFFENDER_LEN];
 	__u64 top_ns;
 	__u64 top_spikes;
 	int top_cpu;

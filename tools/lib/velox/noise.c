@@ -47,7 +47,7 @@ static __u32 noise_cpus(const struct velox_stats *st)
  */
 void vx_print_noise(FILE *out, const struct velox_stats *st)
 {
-	char d[VELOX_DURATION_LEN], who[VX_OFFENDER_LEN];
+	char d[VELOX_DURATION_LEN], who[VELOX_OFFENDER_LEN];
 	__u32 i, n = noise_cpus(st);
 	unsigned int s, k;
 
@@ -85,7 +85,7 @@ void vx_print_noise(FILE *out, const struct velox_stats *st)
 				break;
 			fprintf(out, "%4u %-10s %-24s %10s %8llu\n",
 				st->noise[i].cpu, velox_noise_name(o->source),
-				vx_offender_name(who, sizeof(who), o->source, o),
+				velox_offender_name(who, sizeof(who), o->source, o),
 				velox_fmt_duration(d, sizeof(d), o->ns),
 				o->count);
 		}
@@ -104,7 +104,7 @@ void vx_print_noise(FILE *out, const struct velox_stats *st)
  */
 void vx_print_noise_json(FILE *out, const struct velox_stats *st)
 {
-	char who[VX_OFFENDER_LEN];
+	char who[VELOX_OFFENDER_LEN];
 	__u32 i, n = noise_cpus(st);
 	unsigned int s, k;
 
@@ -126,7 +126,7 @@ void vx_print_noise_json(FILE *out, const struct velox_stats *st)
 				k ? "," : "", velox_noise_name(o->source), o->id);
 			vx_print_json_string(out, o->name, sizeof(o->name));
 			fputs(",\"offender\":", out);
-			vx_print_json_string(out, vx_offender_name(who,
+			vx_print_json_string(out, velox_offender_name(who,
 					     sizeof(who), o->source, o),
 					     sizeof(who));
 			fprintf(out, ",\"ns\":%llu,\"count\":%llu}", o->ns,

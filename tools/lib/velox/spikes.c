@@ -118,30 +118,3 @@ out_free:
 	free(all);
 	return -1;
 }
-
-/**
- * vx_offender_name() - who an offender is, as the tools print it
- * @buf: room for VX_OFFENDER_LEN bytes
- * @len: its size
- * @source: what kind of time it took (VELOX_NOISE_*)
- * @o: the offender
- *
- * A task is "comm[pid]" ("sh[93]"), an IRQ its action's name ("ttyS0",
- * or "timer" for the APIC timer), a softirq its name ("TIMER"); one
- * without a name is its source and number ("irq 11").
- *
- * Return: @buf.
- */
-const char *vx_offender_name(char *buf, size_t len, unsigned int source,
-			     const struct velox_offender *o)
-{
-	int n = (int)strnlen(o->name, sizeof(o->name));
-
-	if (source == VELOX_NOISE_PREEMPTED)
-		snprintf(buf, len, "%.*s[%u]", n, o->name, o->id);
-	else if (n)
-		snprintf(buf, len, "%.*s", n, o->name);
-	else
-		snprintf(buf, len, "%s %u", velox_noise_name(source), o->id);
-	return buf;
-}

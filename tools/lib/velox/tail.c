@@ -126,8 +126,8 @@ static int rank_offenders(struct vx_tail *t, struct vx_cause_rank *by_cause,
 		r->top_ns = ns;
 		r->top_spikes = j - i;
 		r->top_cpu = offender_cpu(&all[i], j - i, st);
-		vx_offender_name(r->top, sizeof(r->top), all[i].source,
-				 all[i].who);
+		velox_offender_name(r->top, sizeof(r->top), all[i].source,
+				    all[i].who);
 	}
 	free(all);
 	return 0;
@@ -245,67 +245,22 @@ void vx_print_tail_diagnosis(FILE *out, const struct vx_tail *t)
 	fputc('\n', out);
 }
 
-/**
- * vx_print_causes() - a spike's largest causes, largest first
- * @out: where to print them
- * @cause_ns: ns per enum velox_cause
- * @top: per source (VELOX_NOISE_*), the spike's largest offender; or NULL
- * @most: how many causes at most
- *
- * "preempted 310.00us sh[93], bundle_wait 80.00us, queueing 22.30us":
- * the causes that took any time; no newline.
- */
+/* A spike's largest causes, as core/report.c says them (no newline). */
 void vx_print_causes(FILE *out, const __u64 cause_ns[VELOX_CAUSES],
 		     const struct velox_offender *top, unsigned int most)
 {
-	char d[VELOX_DURATION_LEN], who[VX_OFFENDER_LEN];
-	unsigned int order[VELOX_CAUSES], i, j, c;
-
-	for (i = 0; i < VELOX_CAUSES; i++) {
-		for (j = i; j > 0 && cause_ns[order[j - 1]] < cause_ns[i]; j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
-	for (i = 0; i < most && i < VELOX_CAUSES && cause_ns[order[i]]; i++) {
-		c = order[i];
-		fprintf(out, "%s%s %s", i ? ", " : "", velox_cause_name(c),
-			velox_fmt_duration(d, sizeof(d), cause_ns[c]));
-		if (top && c >= VELOX_CAUSE_IRQ &&
-		    named_source(c - VELOX_CAUSE_IRQ) &&
-		    top[c - VELOX_CAUSE_IRQ].ns)
-			fprintf(out, " %s", vx_offender_name(who, sizeof(who),
-				c - VELOX_CAUSE_IRQ, &top[c - VELOX_CAUSE_IRQ]));
-	}
+	velox_report_causes(cause_ns, top, most, vx_emit_file, out);
 }
 
-/* The columns of vx_print_spike(). */
 void vx_print_spike_header(FILE *out)
 {
-	fprintf(out, "%12s %4s %10s  %-15s  %s\n", "id", "lane", "e2e",
-		"cpu i/m/b/o", "causes, largest first");
+	velox_report_spike_header(vx_emit_file, out);
 }
 
-/**
- * vx_print_spike() - one spike in one line, under vx_print_spike_header()
- * @out: where to print it
- * @s: the spike
- *
- * Its id, lane, end-to-end latency, the CPUs of its ingress, matcher,
- * bundler and output steps, and its three largest causes; "(partial)"
- * if its interference may be short (VELOX_SPIKE_PARTIAL).
- */
+/* One spike in one line, as debugfs's tail file prints it (core/report.c). */
 void vx_print_spike(FILE *out, const struct velox_spike *s)
 {
-	char d[VELOX_DURATION_LEN], cpus[4 * 6];
-
-	snprintf(cpus, sizeof(cpus), "%u/%u/%u/%u", s->cpu[0], s->cpu[1],
-		 s->cpu[2], s->cpu[3]);
-	fprintf(out, "%12llu %4u %10s  %-15s  ", s->id, s->lane,
-		velox_fmt_duration(d, sizeof(d), s->e2e_ns), cpus);
-	vx_print_causes(out, s->cause_ns, s->top, 3);
-	if (s->flags & VELOX_SPIKE_PARTIAL)
-		fputs(" (partial)", out);
-	fputc('\n', out);
+	velox_report_spike(s, vx_emit_file, out);
 }
 
 /* The index of the first of the last @last spikes. */

@@ -464,15 +464,15 @@ TEST(offenders_are_named_by_kind)
 {
 	struct velox_offender o = { .id = 93, .name = "sh" };
 	struct velox_offender anon = { .id = 11 };
-	char buf[VX_OFFENDER_LEN];
+	char buf[VELOX_OFFENDER_LEN];
 
-	EXPECT_STREQ("sh[93]", vx_offender_name(buf, sizeof(buf),
+	EXPECT_STREQ("sh[93]", velox_offender_name(buf, sizeof(buf),
 						VELOX_NOISE_PREEMPTED, &o));
-	EXPECT_STREQ("sh", vx_offender_name(buf, sizeof(buf),
+	EXPECT_STREQ("sh", velox_offender_name(buf, sizeof(buf),
 					    VELOX_NOISE_IRQ, &o));
-	EXPECT_STREQ("irq 11", vx_offender_name(buf, sizeof(buf),
+	EXPECT_STREQ("irq 11", velox_offender_name(buf, sizeof(buf),
 						VELOX_NOISE_IRQ, &anon));
-	EXPECT_STREQ("softirq 11", vx_offender_name(buf, sizeof(buf),
+	EXPECT_STREQ("softirq 11", velox_offender_name(buf, sizeof(buf),
 						    VELOX_NOISE_SOFTIRQ, &anon));
 }
 

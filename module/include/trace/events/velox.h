@@ -99,7 +99,7 @@ TRACE_EVENT(velox_bundle_flush,
 /*
  * A sampled transaction left the pipeline; its latency per stage, as the
  * histograms record it (the first three sum to @e2e_ns; @service_ns is
- * @e2e_ns less how late ingress generated it).
+ * @e2e_ns less how late ingress generated it, 0 while tail capture is off).
  */
 TRACE_EVENT(velox_txn_egress,
 	    TP_PROTO(u32 lane, u64 id, u64 match_ns, u64 bundle_ns, u64 egress_ns,
