@@ -11,14 +11,15 @@
  *   histogram.c  a stage's histogram as text, JSON and HdrHistogram .hgrm
  *   duration.c   "200us", "1.5ms" to nanoseconds
  *   json.c       a kernel string as a JSON string
- *   spikes.c     the spikes captured (read() on /dev/velox), offender names
+ *   spikes.c     the spikes captured (read() on /dev/velox)
  *   tail.c       the spikes' causes ranked, as a diagnosis and as JSON
  *   noise.c      what the machine took from each worker CPU
  *
  * It is built with module/core's hist.c, names.c and report.c, so the
- * names of stages, states, counters, causes and parts and the text of a
- * histogram report are those velox.ko's debugfs prints.  Those keep their velox_ prefix;
- * what is the library's own is vx_.
+ * names of stages, states, counters, causes, parts and offenders, and the
+ * text of a histogram report and of a spike, are those velox.ko's debugfs
+ * prints.  Those keep their velox_ prefix; what is the library's own is
+ * vx_.
  *
  * Functions that talk to the module print why they failed, one line on
  * stderr, and return -1; the caller only chooses its exit status.
@@ -98,7 +99,6 @@ int vx_tail_check(const struct velox_info *info, const char *what);
 int vx_read_spikes_at(int fd, size_t first, struct velox_spike *buf,
 		      size_t max, size_t *got);
 int vx_read_spikes(int fd, struct velox_spike **out, size_t *n);
-
 
 /* tail.c */
 

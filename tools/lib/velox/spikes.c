@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libvelox: the spikes velox.ko captured (struct velox_spike), read from
- * /dev/velox, and the names of who took a CPU from them.
+ * /dev/velox.
  *
  * read() on /dev/velox returns whole records of the current or last run,
  * in capture order, from a byte offset that is a multiple of the record
