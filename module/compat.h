@@ -23,4 +23,38 @@ static inline void velox_vm_flags_mod(struct vm_area_struct *vma,
 #endif
 }
 
+/*
+ * The kernel tracepoints module/noise.c hooks pass the same arguments in
+ * 6.1 and 6.12 (include/trace/events/{sched,irq,nmi}.h and x86's
+ * asm/trace/irq_vectors.h, read in both):
+ *
+ *   sched_switch       (bool preempt, struct task_struct *prev,
+ *                       struct task_struct *next, unsigned int prev_state)
+ *   sched_wakeup       (struct task_struct *p)
+ *   irq_handler_entry  (int irq, struct irqaction *action)
+ *   irq_handler_exit   (int irq, struct irqaction *action, int ret)
+ *   softirq_entry/exit (unsigned int vec_nr)
+ *   nmi_handler        (void *handler, s64 delta_ns, int handled)
+ *   <vector>_entry/exit (int vector): local_timer, reschedule,
+ *                       call_function, call_function_single, irq_work
+ *
+ * A probe takes a void *data before them.  VELOX_TP_PROBE_CHECK() makes
+ * the build fail if @probe does not take what tracepoint @tp passes in the
+ * kernel built against (the file includes the tracepoint's header, and
+ * never defines CREATE_TRACE_POINTS); nothing is called or referenced.
+ * Should a kernel change one, its adapter goes here.
+ */
+#define VELOX_TP_PROBE_CHECK(tp, probe) \
+	((void)sizeof(register_trace_##tp(probe, NULL)))
+
+/* The APIC vectors' tracepoints exist on x86 only (not on UML's KUnit). */
+#ifdef CONFIG_X86_LOCAL_APIC
+#define VELOX_TP_VECTOR_CHECK(tp, entry, exit) do {		\
+	VELOX_TP_PROBE_CHECK(tp##_entry, entry);		\
+	VELOX_TP_PROBE_CHECK(tp##_exit, exit);			\
+} while (0)
+#else
+#define VELOX_TP_VECTOR_CHECK(tp, entry, exit) do { } while (0)
+#endif
+
 #endif /* VELOX_COMPAT_H */

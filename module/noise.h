@@ -8,7 +8,10 @@
  *
  * Probes are registered only while a run with tail capture is on
  * (velox_noise_start() .. velox_noise_stop()): otherwise the kernel runs
- * exactly as without Velox.
+ * exactly as without Velox.  Callers serialize start, stop and destroy;
+ * the logs stay readable after stop, until the next start resets them.
+ * velox_noise_window() adds to its sum as velox_noise_overlap() does;
+ * velox_noise_account() leaves the copy's cpu and wall_ns to its caller.
  */
 #ifndef VELOX_NOISE_H
 #define VELOX_NOISE_H

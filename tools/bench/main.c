@@ -236,6 +236,7 @@ static const struct group {
 	{ "book", run_book, true },
 	{ "lane", lane_bench, true },
 	{ "publish", publish_bench, true },
+	{ "noise", noise_bench, true },
 	{ "backoff", backoff_bench, false },
 	{ "sharing", sharing_bench, false },
 	{ "cas", cas_bench, false },
@@ -316,7 +317,7 @@ static void usage(FILE *out)
 	fputs("Usage: velox-bench [OPTIONS] [GROUP]...\n"
 	      "\n"
 	      "Native benchmarks of module/core.  Without a GROUP, runs ring, hist,\n"
-	      "book, lane and publish.  Progress goes to stderr.\n"
+	      "book, lane, publish and noise.  Progress goes to stderr.\n"
 	      "\n"
 	      "Groups:\n"
 	      "  ring      the SPSC ring against DPDK rte_ring and ck_ring\n"
@@ -326,6 +327,8 @@ static void usage(FILE *out)
 	      "  lane      whole lanes on 1 and 2 threads: throughput, paced latency\n"
 	      "  publish   one publication of the stats area, merging 1, 2 and 256\n"
 	      "            CPUs' sinks\n"
+	      "  noise     interference log: one IRQ's entry and exit, alone and\n"
+	      "            inside a preemption; reading a 32-segment window\n"
 	      "Experiments of Documentation/optimization-log.rst (only when named;\n"
 	      "configurations interleaved, each value the median of --repeat runs):\n"
 	      "  backoff   idle policy spin|yield|sleep and spin cap on a paced lane\n"
