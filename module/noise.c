@@ -393,12 +393,10 @@ static void velox_probe_nmi(void *data, void *handler, s64 delta_ns,
 }
 
 /**
- * velox_noise_create() - allocate every possible CPU's log
+ * velox_noise_create() - allocate every possible CPU's log, at module init
  *
- * At module init: the logs are large (two rings of VELOX_NOISE_LOG
- * segments), so no run allocates them.
- *
- * Return: the instance, or NULL without memory.
+ * Return: the instance, or NULL without memory.  The logs are large (two
+ * rings of VELOX_NOISE_LOG segments each), so no run allocates them.
  */
 struct velox_noise *velox_noise_create(void)
 {
