@@ -54,5 +54,7 @@ int sharing_bench(const struct bench_opts *o);
 int cas_bench(const struct bench_opts *o);
 int sampling_bench(const struct bench_opts *o);
 int sampling_callgrind_loop(unsigned int sample, uint64_t n);
+int tail_bench(const struct bench_opts *o);
+int tail_callgrind_loop(const char *mode, uint64_t n);
 
 #endif /* VELOX_BENCH_H */

@@ -241,6 +241,7 @@ static const struct group {
 	{ "sharing", sharing_bench, false },
 	{ "cas", cas_bench, false },
 	{ "sampling", sampling_bench, false },
+	{ "tail", tail_bench, false },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -341,6 +342,8 @@ static void usage(FILE *out)
 	      "  sampling  latency sampled 1 in 1, 16, 64, 1024: unpaced throughput,\n"
 	      "            callgrind instructions per transaction, quantile error\n"
 	      "            against every transaction of the same run\n"
+	      "  tail      tail capture's callgrind instructions per transaction: off,\n"
+	      "            on with no spike (stamps), on with every one a spike\n"
 	      "\n"
 	      "Options:\n"
 	      "  -n, --count N            elements per ring transfer, book operations\n"
@@ -419,6 +422,8 @@ int main(int argc, char **argv)
 
 		if (!strncmp(loop, "lane-s", 6))
 			return sampling_callgrind_loop(strtoul(loop + 6, NULL, 0), n);
+		if (!strncmp(loop, "tail-", 5))
+			return tail_callgrind_loop(loop, n);
 		return hist_callgrind_loop(loop, n);
 	}
 	if (!o.count || !o.repeat) {
