@@ -409,7 +409,7 @@ enum velox_cause {
  * @source: enum velox_noise_source
  * @__reserved: zero
  * @ns: how long
- * @count: how many times (segments)
+ * @count: how many times (interruptions)
  * @name: the IRQ action's name, the softirq's, or the task's comm
  */
 struct velox_offender {
