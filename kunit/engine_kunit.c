@@ -14,6 +14,7 @@
 
 #include "../module/core/names.h"
 #include "../module/core/sink.h"
+#include "../module/capture.h"
 #include "../module/engine.h"
 
 static struct velox_config base_config(void)
@@ -277,6 +278,43 @@ static void only_cpus_that_ran_workers_are_merged(struct kunit *test)
 		velox_sink_init(e->stats.sinks[other]);
 }
 
+/*
+ * A run with tail capture at 1 ns keeps every sampled transaction until
+ * the buffer is full and counts the rest lost; each kept spike's parts
+ * and causes add up to its end-to-end time.
+ */
+static void a_tail_run_keeps_spikes_that_add_up(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	const struct velox_counters *c = &e->stats.area->total;
+	unsigned int i, k, n;
+	u64 parts, causes;
+
+	cfg.tail_ns = 1;
+	run_briefly(test, e, &cfg, 50);
+	KUNIT_ASSERT_NOT_NULL(test, e->capture);
+	KUNIT_EXPECT_GT(test, c->tail_captured, 0);
+	KUNIT_EXPECT_EQ(test, c->tail_captured + c->tail_lost, c->sampled);
+	n = min_t(u64, c->tail_captured, VELOX_TAIL_SPIKES);
+	for (i = 0; i < n; i++) {
+		const struct velox_spike *s = &e->capture->spikes[i];
+
+		parts = 0;
+		causes = 0;
+		for (k = 0; k < VELOX_PARTS; k++)
+			parts += s->part_ns[k];
+		for (k = 0; k < VELOX_CAUSES; k++)
+			causes += s->cause_ns[k];
+		KUNIT_ASSERT_EQ_MSG(test, parts, s->e2e_ns, "spike %u", i);
+		KUNIT_ASSERT_EQ_MSG(test, causes, s->e2e_ns, "spike %u", i);
+		KUNIT_ASSERT_GE(test, s->e2e_ns, cfg.tail_ns);
+	}
+	/* Service time is recorded while tail capture is on. */
+	KUNIT_EXPECT_EQ(test, e->stats.area->hist[VELOX_STAGE_SERVICE].count,
+			c->sampled);
+}
+
 static void stop_when_stopped_changes_nothing(struct kunit *test)
 {
 	struct velox_engine *e = test->priv;
@@ -360,6 +398,7 @@ static struct kunit_case velox_engine_cases[] = {
 	KUNIT_CASE(start_shows_accept_what_runs_before_it_runs),
 	KUNIT_CASE(start_refused_by_accept_starts_nothing),
 	KUNIT_CASE(only_cpus_that_ran_workers_are_merged),
+	KUNIT_CASE(a_tail_run_keeps_spikes_that_add_up),
 	KUNIT_CASE(stop_when_stopped_changes_nothing),
 	KUNIT_CASE(get_config_shows_defaults_or_the_run),
 	KUNIT_CASE(reset_zeroes_the_last_run),
