@@ -138,9 +138,12 @@ ssize_t velox_capture_read(struct velox_capture *cap, char __user *buf,
 	n = min_t(u64, ready - first, count / size);
 	for (i = 0; i < n; i++)
 		if (copy_to_user(buf + i * size, &cap->spikes[first + i], size))
-			return i ? i * size : -EFAULT;
-	*pos += n * size;
-	return n * size;
+			break;
+	if (!i)
+		return -EFAULT;
+	/* What was copied counts, a fault part-way included: read() semantics. */
+	*pos += i * size;
+	return i * size;
 }
 
 /**

@@ -641,8 +641,8 @@ int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
 }
 
 /*
- * Zero the stats of the last run (its noise accounting too; its spikes
- * stay readable until the next START).  -EBUSY while running.
+ * Zero the stats of the last run: its counters, histograms, noise
+ * accounting and captured spikes.  -EBUSY while running.
  */
 int velox_engine_reset_stats(struct velox_engine *e)
 {
@@ -655,6 +655,8 @@ int velox_engine_reset_stats(struct velox_engine *e)
 	} else {
 		velox_stats_reset(&e->stats);
 		e->noise_on = false;
+		velox_capture_free(e->capture);
+		e->capture = NULL;
 		velox_engine_publish(e, VELOX_STATE_STOPPED);
 	}
 	mutex_unlock(&e->lock);

@@ -12,8 +12,9 @@ static void reset_usage(FILE *out)
 {
 	fputs("Usage: velox-ctl reset\n"
 	      "\n"
-	      "Zero the counters and histograms of the last run (every start\n"
-	      "begins from zero anyway).  Refused while the pipeline runs: stop\n"
+	      "Zero the counters, histograms and noise accounting of the last\n"
+	      "run and drop its captured spikes (every start begins from zero\n"
+	      "anyway).  Refused while the pipeline runs: stop\n"
 	      "it first, so that no count is lost half-way.\n"
 	      "\n"
 	      "Options:\n"

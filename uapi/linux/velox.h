@@ -186,7 +186,8 @@ enum velox_kind {
  * @qty: quantity; never 0 in a valid transaction
  * @gen_ns: once the matcher applied the order, @price and @qty are spent
  *	and this takes their place: ns from @ts_ns to when ingress generated
- *	it (a late pacer's delay), for sampled transactions
+ *	it (a late pacer's delay), for sampled transactions while tail
+ *	capture is on (otherwise @price and @qty stay)
  * @__spent: zero
  * @side: enum velox_side
  * @kind: enum velox_kind
@@ -431,16 +432,16 @@ struct velox_offender {
  * @e2e_ns: intended ingress time -> output, at least velox_config.tail_ns
  * @part_ns: ns per enum velox_part; they add up to @e2e_ns
  * @cause_ns: ns per enum velox_cause; they add up to @e2e_ns
- * @noise_count: interference segments that overlapped, per enum
- *	velox_noise
+ * @noise_count: interruptions that overlapped its parts, per enum
+ *	velox_noise_source (one overlapping two parts counts in each)
  * @cas_retries: compare-and-exchanges it lost in the order book
  * @lane: its lane
  * @flush_reason: enum velox_flush_reason of its bundle
  * @flags: VELOX_SPIKE_* bits
  * @__reserved: zero
  * @cpu: the CPU of its ingress, matcher, bundler and output step
- * @top: per enum velox_noise_source, the largest offender in its interference
- *	(@top[n].ns 0: none)
+ * @top: per enum velox_noise_source, its single largest interruption
+ *	(its @ns the overlap, @count 1; @top[n].ns 0: none)
  */
 struct velox_spike {
 	__u64 id;
@@ -497,8 +498,9 @@ struct velox_noise_cpu {
  * @total: the counters
  * @lane: per lane, the first @config.lanes entries
  * @hist: latency histograms by enum velox_stage
- * @noise_cpus: entries of @noise in use: the CPUs the run's workers ran
- *	on, while tail capture is on (0 otherwise)
+ * @noise_cpus: entries of @noise in use: the CPUs the last run with tail
+ *	capture watched (velox_config.cpus, or every online CPU; at most
+ *	VELOX_LANES_MAX), 0 otherwise
  * @__reserved: zero
  * @noise: per worker CPU, in CPU order, what the machine took from it
  *
