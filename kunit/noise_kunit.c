@@ -310,6 +310,82 @@ static void accounting_equals_the_sum_of_closed_segments(struct kunit *test)
 	KUNIT_EXPECT_LE(test, in_top, total);
 }
 
+/*
+ * As the probes log a worker preempted by a hog, then woken while it
+ * waits (the sleep backoff's timer, between set_current_state() and
+ * schedule()): the wakeup's catch-up is no second wait, and once the
+ * worker runs, nothing counts as preempted.
+ */
+static void a_worker_woken_while_it_waits_waits_once(struct kunit *test)
+{
+	struct velox_noise_log *log = new_log(test);
+	struct velox_noise_sum sum;
+
+	velox_noise_switch(log, 1000, true, 42, "yes");	/* worker -> hog */
+	velox_noise_enter(log, 1500, IRQ, 236, "timer");
+	velox_noise_enter(log, 1500, PREEMPTED, 42, "yes");	/* the wakeup */
+	velox_noise_exit(log, 1510);
+	velox_noise_switch(log, 2000, false, 7, "velox0");	/* hog -> worker */
+	KUNIT_EXPECT_EQ(test, log->depth, 0);
+
+	window(log, 2000, 10000, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ns[PREEMPTED], 0);
+	window(log, 0, 10000, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ns[PREEMPTED], 990);
+	KUNIT_EXPECT_EQ(test, sum.count[PREEMPTED], 1);
+	KUNIT_EXPECT_EQ(test, sum.ns[IRQ], 10);
+	KUNIT_EXPECT_EQ(test, log->acct.ns[PREEMPTED], 990);
+}
+
+/*
+ * A switch ends every level, a softirq a PREEMPT_RT task was running
+ * included (it goes on when that task runs again, not meanwhile), and
+ * a worker that still waits is waited for under the next task's name.
+ */
+static void a_switch_ends_every_level_and_reopens_a_wait(struct kunit *test)
+{
+	struct velox_noise_log *log = new_log(test);
+	struct velox_noise_sum sum;
+
+	velox_noise_switch(log, 1000, true, 42, "yes");
+	velox_noise_enter(log, 1100, SOFTIRQ, 1, "TIMER");
+	velox_noise_switch(log, 1200, true, 43, "sh");
+	KUNIT_EXPECT_EQ(test, log->depth, 1);
+	KUNIT_EXPECT_TRUE(test, velox_noise_waiting(log));
+	velox_noise_exit(log, 1300);	/* the softirq's exit: not its level */
+	velox_noise_switch(log, 1400, false, 0, "swapper/1");
+
+	window(log, 0, 2000, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ns[SOFTIRQ], 100);
+	KUNIT_EXPECT_EQ(test, sum.ns[PREEMPTED], 100 + 100);
+	/* Two interruptions: one per task that ran while it waited. */
+	KUNIT_EXPECT_EQ(test, sum.count[PREEMPTED], 2);
+	KUNIT_EXPECT_EQ(test, log->depth, 0);
+}
+
+/*
+ * A waiting worker pulled to another CPU while an IRQ runs here: its
+ * wait ends then, and the IRQ's end reopens nothing.
+ */
+static void a_wait_left_under_an_irq_does_not_reopen(struct kunit *test)
+{
+	struct velox_noise_log *log = new_log(test);
+	struct velox_noise_sum sum;
+
+	velox_noise_switch(log, 1000, true, 42, "yes");
+	velox_noise_enter(log, 1500, IRQ, 236, "timer");
+	velox_noise_leave(log, 1550, PREEMPTED);
+	KUNIT_EXPECT_EQ(test, log->depth, 1);
+	velox_noise_exit(log, 1600);
+	KUNIT_EXPECT_EQ(test, log->depth, 0);
+	velox_noise_leave(log, 1700, PREEMPTED);	/* none: nothing */
+
+	window(log, 0, 5000, &sum);
+	KUNIT_EXPECT_EQ(test, sum.ns[PREEMPTED], 500);
+	KUNIT_EXPECT_EQ(test, sum.ns[IRQ], 100);
+	KUNIT_EXPECT_FALSE(test, velox_noise_waiting(log));
+}
+
 static int noise_kunit_worker(void *arg)
 {
 	return 0;
@@ -375,6 +451,9 @@ static struct kunit_case velox_noise_cases[] = {
 	KUNIT_CASE(a_torn_entry_is_skipped_and_partial),
 	KUNIT_CASE(top_offenders_are_largest_first_and_the_smallest_evicted),
 	KUNIT_CASE(accounting_equals_the_sum_of_closed_segments),
+	KUNIT_CASE(a_worker_woken_while_it_waits_waits_once),
+	KUNIT_CASE(a_switch_ends_every_level_and_reopens_a_wait),
+	KUNIT_CASE(a_wait_left_under_an_irq_does_not_reopen),
 	KUNIT_CASE(probes_log_a_watched_cpu_and_nothing_after_stop),
 	{}
 };

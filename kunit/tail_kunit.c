@@ -71,14 +71,18 @@ static void plant_interference(void *ctx, unsigned int cpu, u64 from, u64 to,
 	}
 }
 
-static bool keep_spike(void *ctx, const struct velox_spike *spike)
+static struct velox_spike *claim_spike(void *ctx, u64 e2e_ns)
 {
 	struct tail_fixture *f = ctx;
 
-	if (f->nkept == KEEP)
-		return false;
-	f->kept[f->nkept++] = *spike;
-	return true;
+	return f->nkept == KEEP ? NULL : &f->kept[f->nkept];
+}
+
+static void keep_spike(void *ctx, struct velox_spike *spike)
+{
+	struct tail_fixture *f = ctx;
+
+	f->nkept++;
 }
 
 /* One lane, a transaction every @period ns, bundles of @bundle. */
@@ -113,6 +117,7 @@ static struct tail_fixture *tail_setup(struct kunit *test, u64 period,
 	f->tail.timeline.mask = stamps - 1;
 	f->tail.threshold_ns = threshold;
 	f->tail.interference = plant_interference;
+	f->tail.claim = claim_spike;
 	f->tail.keep = keep_spike;
 	f->tail.ctx = f;
 	p.tail = &f->tail;
@@ -276,6 +281,38 @@ static void a_full_buffer_counts_lost_and_keeps_the_first(struct kunit *test)
 }
 
 /*
+ * Under the drop policy, an overloaded lane's dropped transactions take
+ * no stamp slot: the first 64 wait in the ring while 576 more are made
+ * and dropped, more ids than the timeline's 512 slots, and the first
+ * ones still come out whole (not partial), each part on its stage's CPU.
+ */
+static void drops_leave_the_stamps_in_flight_alone(struct kunit *test)
+{
+	struct tail_fixture *f = tail_setup(test, 1000, 1, 1);
+	const struct velox_counters *c = &f->sink[3]->count;
+	u64 t = START + 31000;
+	int i, k;
+
+	KUNIT_ASSERT_EQ(test, f->lane->tail->timeline.mask + 1, 512);
+	for (i = 0; i < 20; i++, t += 32000)
+		step(f, 0, t, 0);
+	KUNIT_ASSERT_EQ(test, f->sink[0]->count.generated, 640);
+	KUNIT_ASSERT_EQ(test, f->sink[0]->count.dropped, 640 - 64);
+	for (i = 0; i < 200; i++, t += 10)
+		for (k = 1; k < 4; k++)
+			step(f, k, t, 0);
+	KUNIT_ASSERT_EQ(test, c->delivered, 64);
+	KUNIT_ASSERT_EQ(test, f->nkept, KEEP);
+	for (i = 0; i < KEEP; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, f->kept[i].flags, 0, "spike %d", i);
+		for (k = 0; k < 4; k++)
+			KUNIT_EXPECT_EQ_MSG(test, f->kept[i].cpu[k], 10 + k,
+					    "spike %d, stage %d", i, k);
+	}
+	KUNIT_EXPECT_EQ(test, c->tail_partial, 0);
+}
+
+/*
  * Service time leaves out how late the pacer was: ingress comes 5 us late
  * to six transactions due 1 us apart (5, 4, 3, 2, 1 and 0 us late), so
  * service time sums to end-to-end time less 15 us, exactly.
@@ -303,6 +340,7 @@ static struct kunit_case velox_tail_cases[] = {
 	KUNIT_CASE(interference_counts_only_on_the_carrying_cpu),
 	KUNIT_CASE(a_fast_transaction_is_not_captured),
 	KUNIT_CASE(a_full_buffer_counts_lost_and_keeps_the_first),
+	KUNIT_CASE(drops_leave_the_stamps_in_flight_alone),
 	KUNIT_CASE(service_time_leaves_out_a_late_generator),
 	{}
 };

@@ -7,14 +7,14 @@
  */
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
-#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "capture.h"
+#include "compat.h"
 #include "core/report.h"
 #include "noise.h"
 
@@ -24,30 +24,44 @@
  * @noise: where the interference comes from
  *
  * With @snapshot_ns set, the ftrace snapshot buffer is allocated here,
- * where sleeping is allowed (tracing_snapshot_alloc() takes a first
- * snapshot as it does), so that the spike's tracing_snapshot() only swaps.
+ * where sleeping is allowed, so that the spike's tracing_snapshot() only
+ * swaps (without one, it would turn tracing off).  It stays allocated,
+ * as the tracer's own "echo 1 > snapshot" leaves it, for the trace to be
+ * read after the run; "echo 0 > snapshot" frees it.
  *
- * Return: the capture, or NULL without memory.
+ * Return: the capture; ERR_PTR() of -EOPNOTSUPP for @snapshot_ns on a
+ * kernel without CONFIG_TRACER_SNAPSHOT, -ENOMEM, or what allocating the
+ * snapshot buffer failed with.
  */
 struct velox_capture *velox_capture_alloc(u64 snapshot_ns,
 					  struct velox_noise *noise)
 {
 	struct velox_capture *cap;
+	int ret = -ENOMEM;
 
+	if (snapshot_ns && !IS_ENABLED(CONFIG_TRACER_SNAPSHOT))
+		return ERR_PTR(-EOPNOTSUPP);
 	cap = vzalloc(struct_size(cap, spikes, VELOX_TAIL_SPIKES));
 	if (!cap)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	cap->ready = bitmap_zalloc(VELOX_TAIL_SPIKES, GFP_KERNEL);
-	if (!cap->ready) {
-		vfree(cap);
-		return NULL;
+	if (!cap->ready)
+		goto out_free_cap;
+	if (IS_ENABLED(CONFIG_TRACER_SNAPSHOT) && snapshot_ns) {
+		ret = tracing_alloc_snapshot();
+		if (ret)
+			goto out_free_ready;
 	}
 	cap->capacity = VELOX_TAIL_SPIKES;
 	cap->snapshot_ns = snapshot_ns;
 	cap->noise = noise;
-	if (snapshot_ns)
-		tracing_snapshot_alloc();
 	return cap;
+
+out_free_ready:
+	bitmap_free(cap->ready);
+out_free_cap:
+	vfree(cap);
+	return ERR_PTR(ret);
 }
 
 void velox_capture_free(struct velox_capture *cap)
@@ -59,25 +73,38 @@ void velox_capture_free(struct velox_capture *cap)
 }
 
 /*
- * A lane's keep(): claim a slot, copy the spike, mark it ready.  On the
- * output stage's path, only for spikes; one atomic add a spike, which
- * lets every lane append to one array in capture order.
+ * A lane's claim(): the first spike at or over snapshot_ns takes the
+ * kernel's trace, room or not; then a slot, if one is left.  On the
+ * output stage's path, only for spikes; one atomic add a kept spike,
+ * which lets every lane append to one array in capture order.  Once the
+ * array is full, @next is only read: it stays within capacity plus the
+ * lanes that raced for the last slots, and never wraps.
  */
-bool velox_capture_keep(void *ctx, const struct velox_spike *spike)
+struct velox_spike *velox_capture_claim(void *ctx, u64 e2e_ns)
 {
 	struct velox_capture *cap = ctx;
-	unsigned int i = atomic_inc_return(&cap->next) - 1;
+	unsigned int i;
 
-	if (i >= cap->capacity)
-		return false;
-	cap->spikes[i] = *spike;
-	/* The whole spike before its ready bit: pairs with velox_capture_read(). */
-	smp_wmb();
-	set_bit(i, cap->ready);
-	if (cap->snapshot_ns && spike->e2e_ns >= cap->snapshot_ns &&
+	if (cap->snapshot_ns && e2e_ns >= cap->snapshot_ns &&
+	    !atomic_read(&cap->snapshot_taken) &&
 	    !atomic_xchg(&cap->snapshot_taken, 1))
 		tracing_snapshot();
-	return true;
+	if (atomic_read(&cap->next) >= cap->capacity)
+		return NULL;
+	i = atomic_inc_return(&cap->next) - 1;
+	if (i >= cap->capacity)
+		return NULL;
+	return &cap->spikes[i];
+}
+
+/* A lane's keep(): the claimed spike is whole; readers may copy it. */
+void velox_capture_keep(void *ctx, struct velox_spike *spike)
+{
+	struct velox_capture *cap = ctx;
+
+	/* The whole spike before its ready bit: pairs with velox_capture_read(). */
+	smp_wmb();
+	set_bit(spike - cap->spikes, cap->ready);
 }
 
 /* A lane's interference(): what the CPU's log says about [@from, @to]. */
@@ -104,46 +131,31 @@ static unsigned int velox_capture_ready(const struct velox_capture *cap)
 }
 
 /**
- * velox_capture_read() - read() on /dev/velox: spikes from *@pos on
+ * velox_capture_copy() - spikes from number @first on, into @dst
  * @cap: the capture, or NULL if the last run had tail capture off
- * @buf: the caller's buffer
- * @count: its size: whole spikes are copied, at least one must fit
- * @pos: a byte offset into the spikes, on a spike's boundary
+ * @first: the first to copy, counted from 0 in capture order
+ * @dst: room for @max spikes
+ * @max: the most to copy
  *
- * Copies the spikes captured so far from *@pos, stopping at the first
+ * Copies the spikes captured so far from @first, stopping at the first
  * one not yet written whole; never removes any, so every reader (and
- * pread()) sees them all.
+ * pread()) sees them all.  The caller keeps @cap from being freed.
  *
- * Return: bytes copied (0: none more yet), -EINVAL for a count below one
- * spike or a position off a boundary, -EFAULT.
+ * Return: how many were copied; 0: none beyond @first yet.
  */
-ssize_t velox_capture_read(struct velox_capture *cap, char __user *buf,
-			   size_t count, loff_t *pos)
+unsigned int velox_capture_copy(const struct velox_capture *cap, u64 first,
+				struct velox_spike *dst, unsigned int max)
 {
-	const u32 size = sizeof(struct velox_spike);
-	unsigned int n, i, ready;
-	u32 off;
-	u64 first;
+	unsigned int ready, n;
 
-	if (count < size || *pos < 0)
-		return -EINVAL;
-	first = div_u64_rem(*pos, size, &off);
-	if (off)
-		return -EINVAL;
 	if (!cap)
 		return 0;
 	ready = velox_capture_ready(cap);
 	if (first >= ready)
 		return 0;
-	n = min_t(u64, ready - first, count / size);
-	for (i = 0; i < n; i++)
-		if (copy_to_user(buf + i * size, &cap->spikes[first + i], size))
-			break;
-	if (!i)
-		return -EFAULT;
-	/* What was copied counts, a fault part-way included: read() semantics. */
-	*pos += i * size;
-	return i * size;
+	n = min_t(u64, ready - first, max);
+	memcpy(dst, &cap->spikes[first], n * sizeof(*dst));
+	return n;
 }
 
 /**

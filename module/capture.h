@@ -17,7 +17,8 @@ struct velox_noise_sum;
  *	0: never
  * @snapshot_taken: it was taken (once a run)
  * @noise: where the interference comes from
- * @next: slots claimed, possibly beyond @capacity (those are lost)
+ * @next: slots claimed, possibly beyond @capacity by the lanes that
+ *	raced for the last ones (those are lost)
  * @ready: bit i set once spike i is written whole
  * @capacity: VELOX_TAIL_SPIKES
  * @spikes: in capture order
@@ -40,11 +41,12 @@ struct velox_capture {
 struct velox_capture *velox_capture_alloc(u64 snapshot_ns,
 					  struct velox_noise *noise);
 void velox_capture_free(struct velox_capture *cap);
-bool velox_capture_keep(void *ctx, const struct velox_spike *spike);
+struct velox_spike *velox_capture_claim(void *ctx, u64 e2e_ns);
+void velox_capture_keep(void *ctx, struct velox_spike *spike);
 void velox_capture_interference(void *ctx, unsigned int cpu, u64 from, u64 to,
 				struct velox_noise_sum *sum);
-ssize_t velox_capture_read(struct velox_capture *cap, char __user *buf,
-			   size_t count, loff_t *pos);
+unsigned int velox_capture_copy(const struct velox_capture *cap, u64 first,
+				struct velox_spike *dst, unsigned int max);
 void velox_capture_show(struct velox_capture *cap, velox_emit_fn emit,
 			void *ctx);
 

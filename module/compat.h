@@ -57,4 +57,12 @@ static inline void velox_vm_flags_mod(struct vm_area_struct *vma,
 #define VELOX_TP_VECTOR_CHECK(tp, entry, exit) do { } while (0)
 #endif
 
+/*
+ * Allocating the ftrace snapshot buffer without taking a snapshot, and
+ * learning whether it worked: kernel/trace/trace.c exports it (GPL) in
+ * 6.1 and 6.12 alike, but declares it only in its private trace.h; the
+ * public tracing_snapshot_alloc() swaps at once and returns nothing.
+ */
+int tracing_alloc_snapshot(void);
+
 #endif /* VELOX_COMPAT_H */

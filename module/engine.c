@@ -32,12 +32,15 @@
  * cannot wait that long may be killed, and rmmod waits.
  */
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 
 #include <trace/events/velox.h>
 
@@ -282,6 +285,7 @@ static void velox_run_setup(struct velox_run *run,
 
 			t->threshold_ns = cfg->tail_ns;
 			t->interference = velox_capture_interference;
+			t->claim = velox_capture_claim;
 			t->keep = velox_capture_keep;
 			t->ctx = cap;
 			p.tail = t;
@@ -453,7 +457,8 @@ static int velox_engine_watch(struct velox_engine *e,
  *
  * Return: 0; -EINVAL for a bad config, -EBUSY if not stopped, -EINTR if
  * killed while waiting for the lock, -ENOMEM, what creating a thread
- * failed with, or what @accept returned.
+ * failed with, what velox_capture_alloc() or velox_noise_start() failed
+ * with (tail capture), or what @accept returned.
  */
 int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 		       int (*accept)(void *arg, const struct velox_config *runs),
@@ -489,8 +494,9 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 		goto out_free_run;
 	if (runs.tail_ns) {
 		cap = velox_capture_alloc(runs.snapshot_ns, e->noise);
-		if (!cap) {
-			ret = -ENOMEM;
+		if (IS_ERR(cap)) {
+			ret = PTR_ERR(cap);
+			cap = NULL;
 			goto out_stop_workers;
 		}
 		ret = velox_engine_watch(e, &runs);
@@ -570,11 +576,15 @@ static void velox_halt_work(struct work_struct *work)
 	run = e->run;
 	if (WARN_ON_ONCE(e->state != VELOX_STATE_STOPPING || !run))
 		goto out_unlock;
-	velox_workers_stop(run, run->nworkers);
-	cancel_delayed_work_sync(&e->publish_work);
-	/* No probe left behind; the logs stay for the final publication. */
+	/*
+	 * No probe left behind, and none once a worker is gone (the probes
+	 * remember waiting workers); the logs stay for the final
+	 * publication.  The lanes have drained: no spike is still to come.
+	 */
 	if (run->tails)
 		velox_noise_stop(e->noise);
+	velox_workers_stop(run, run->nworkers);
+	cancel_delayed_work_sync(&e->publish_work);
 
 	e->stop_ns = ktime_get_ns();
 	velox_engine_publish(e, VELOX_STATE_STOPPED);
@@ -694,25 +704,59 @@ out_destroy_noise:
 	return ret;
 }
 
+/* Most spikes one read() copies: 10.5 KiB through the kernel's hands. */
+#define VELOX_READ_SPIKES	32
+
 /**
- * velox_engine_read_spikes() - read() on /dev/velox
+ * velox_engine_read_spikes() - read() on /dev/velox: spikes from *@pos on
  * @e: the engine
  * @buf: the caller's buffer
- * @count: its size
- * @pos: the file position, a byte offset into the spikes
+ * @count: its size: whole spikes are copied, at least one must fit
+ * @pos: a byte offset into the spikes, on a spike's boundary
  *
- * Return: as velox_capture_read(), or -EINTR if killed waiting for the
- * lock (which a START holds while it replaces the capture).
+ * Up to VELOX_READ_SPIKES a call, copied out of the capture under the
+ * lock (which a START holds while it replaces the capture), then to the
+ * caller without it: a caller's buffer that faults slowly (userfaultfd,
+ * a file on NFS) holds up no STOP.
+ *
+ * Return: bytes copied (0: none more yet), -EINVAL for a count below one
+ * spike or a position off a boundary, -ENOMEM, -EINTR if killed waiting
+ * for the lock, -EFAULT if not even one spike could be copied.
  */
 ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
 				 size_t count, loff_t *pos)
 {
+	const u32 size = sizeof(struct velox_spike);
+	struct velox_spike *bounce;
+	unsigned int max, n;
+	size_t copied;
 	ssize_t ret;
+	u64 first;
+	u32 off;
 
-	if (mutex_lock_killable(&e->lock))
-		return -EINTR;
-	ret = velox_capture_read(e->capture, buf, count, pos);
+	if (count < size || *pos < 0)
+		return -EINVAL;
+	first = div_u64_rem(*pos, size, &off);
+	if (off)
+		return -EINVAL;
+	max = min_t(size_t, count / size, VELOX_READ_SPIKES);
+	bounce = kmalloc_array(max, size, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	if (mutex_lock_killable(&e->lock)) {
+		ret = -EINTR;
+		goto out_free;
+	}
+	n = velox_capture_copy(e->capture, first, bounce, max);
 	mutex_unlock(&e->lock);
+
+	/* What was copied counts, a fault part-way included: read() semantics. */
+	copied = (size_t)n * size - copy_to_user(buf, bounce, (size_t)n * size);
+	copied -= copied % size;
+	ret = n && !copied ? -EFAULT : copied;
+	*pos += copied;
+out_free:
+	kfree(bounce);
 	return ret;
 }
 

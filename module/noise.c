@@ -19,14 +19,22 @@
  * Preempted: a worker (a kthread running the engine's thread function)
  * is runnable but another task has its CPU: from when it is switched out
  * runnable, or woken while another task runs, until a worker is switched
- * in.  The segment names the task that ran, and is closed and reopened
- * when the CPU switches to yet another task.  A wakeup may happen on
- * another CPU, which must not write this CPU's log: it leaves the time
- * in this CPU's @woken, and this CPU's next probe opens the segment from
- * then (nothing was logged here meanwhile, or that probe would have been
- * the next).  So a worker waiting for its CPU is in the log from the
+ * in, the CPU goes idle, or the waiting worker leaves the CPU.  The
+ * segment names the task that ran, and is closed and reopened when the
+ * CPU switches to yet another task while the worker still waits there.
+ * A wakeup may happen on another CPU, which must not write this CPU's
+ * log: it leaves the time and the worker in this CPU's @woken and
+ * @woken_task, and this CPU's next probe opens the segment from then
+ * (nothing was logged here meanwhile, or that probe would have been the
+ * next).  A worker pulled to another CPU while it waits stops being
+ * waited for at this CPU's next switch or next event (the tick's IRQ at
+ * the latest, as the task that runs here keeps running), whichever
+ * comes first.  So a worker waiting for its CPU is in the log from the
  * CPU's next event on; the stamps a spike's parts end on are taken by
  * running workers, after their CPU's switch closed the segment.
+ *
+ * The workers outlive the probes (the engine stops the probes first),
+ * so a probe may look at a worker it remembers.
  *
  * The log's writer is the CPU itself, with IRQs off: the IRQ and
  * scheduler probes have them off already, the softirq ones turn them
@@ -67,12 +75,17 @@ enum velox_noise_task {
  * @woken: when a worker was woken while another task ran here and this
  *	CPU has not yet logged it (0: none); set by the waker, which may be
  *	another CPU, under this CPU's runqueue lock
+ * @woken_task: that worker (or another woken here since: it waits too)
+ * @waiter: the worker the log's preempted level waits for, NULL when
+ *	none is open; this CPU's own
  * @running: enum velox_noise_task of the task running here, kept by
  *	this CPU's sched_switch probe (read by wakers under the same lock)
  */
 struct velox_noise_pcpu {
 	struct velox_noise_log log;
 	u64 woken;
+	struct task_struct *woken_task;
+	struct task_struct *waiter;
 	u8 running;
 };
 
@@ -220,24 +233,34 @@ static u8 velox_noise_task(const struct velox_noise *n, struct task_struct *p)
 
 /*
  * Every probe on this CPU starts here: learn what runs if the
- * scheduler probe has not told yet, and log a worker's wakeup left by
- * a waker since this CPU's last event.  @ran is the task that has been
- * running here (current, or prev in sched_switch).
+ * scheduler probe has not told yet, stop waiting for a worker that was
+ * pulled to another CPU, and log a worker's wakeup left by a waker since
+ * this CPU's last event.  @ran is the task that has been running here
+ * (current, or prev in sched_switch).
  */
 static void velox_noise_catch_up(const struct velox_noise *n,
 				 struct velox_noise_pcpu *pc,
-				 struct task_struct *ran)
+				 struct task_struct *ran, u64 now)
 {
+	struct task_struct *woken_task;
 	u64 woken;
 
 	if (unlikely(pc->running == VELOX_TASK_UNKNOWN))
 		WRITE_ONCE(pc->running, velox_noise_task(n, ran));
+	if (pc->waiter && task_cpu(pc->waiter) != smp_processor_id()) {
+		velox_noise_leave(&pc->log, now, VELOX_NOISE_PREEMPTED);
+		pc->waiter = NULL;
+	}
 	if (likely(!READ_ONCE(pc->woken)))
 		return;
+	/* Ordered after the waker's @woken_task by the atomics. */
 	woken = xchg(&pc->woken, 0);
-	if (woken && pc->running == VELOX_TASK_OTHER)
-		velox_noise_enter(&pc->log, woken, VELOX_NOISE_PREEMPTED,
-				  task_pid_nr(ran), ran->comm);
+	woken_task = READ_ONCE(pc->woken_task);
+	if (!woken || pc->running != VELOX_TASK_OTHER || pc->waiter)
+		return;
+	velox_noise_enter(&pc->log, woken, VELOX_NOISE_PREEMPTED,
+			  task_pid_nr(ran), ran->comm);
+	pc->waiter = woken_task;
 }
 
 /* End the innermost level if it is of @source (see velox_noise_top()). */
@@ -254,27 +277,36 @@ static void velox_probe_switch(void *data, bool preempt,
 {
 	const struct velox_noise_hook *h = data;
 	struct velox_noise_pcpu *pc = velox_noise_here(h);
+	struct task_struct *waiter;
 	u8 was, is;
-	bool waiting;
 	u64 now;
 
 	if (!pc)
 		return;
 	now = ktime_get_ns();
-	velox_noise_catch_up(h->n, pc, prev);
+	velox_noise_catch_up(h->n, pc, prev, now);
 	was = pc->running;
 	is = velox_noise_task(h->n, next);
 	WRITE_ONCE(pc->running, is);
 
-	waiting = velox_noise_top(&pc->log) == VELOX_NOISE_PREEMPTED;
-	if (waiting)
-		velox_noise_exit(&pc->log, now);
+	/*
+	 * Who waits while @next runs: @prev, a worker switched out still
+	 * runnable; else the worker that was waiting, if it is still queued
+	 * here (this runqueue's lock is held: it cannot leave meanwhile).
+	 * Nobody when a worker runs, or nothing is runnable.
+	 */
+	waiter = pc->waiter;
 	if (is != VELOX_TASK_OTHER)
-		return;		/* a worker runs, or nothing is runnable */
-	if (waiting || (was == VELOX_TASK_WORKER &&
-			(preempt || prev_state == TASK_RUNNING)))
-		velox_noise_enter(&pc->log, now, VELOX_NOISE_PREEMPTED,
-				  task_pid_nr(next), next->comm);
+		waiter = NULL;
+	else if (was == VELOX_TASK_WORKER &&
+		 (preempt || prev_state == TASK_RUNNING))
+		waiter = prev;
+	else if (waiter && (task_cpu(waiter) != smp_processor_id() ||
+			    !READ_ONCE(waiter->on_rq)))
+		waiter = NULL;
+	pc->waiter = waiter;
+	velox_noise_switch(&pc->log, now, waiter, task_pid_nr(next),
+			   next->comm);
 }
 
 /*
@@ -293,7 +325,11 @@ static void velox_probe_wakeup(void *data, struct task_struct *p)
 	if (READ_ONCE(pc->running) != VELOX_TASK_OTHER ||
 	    velox_noise_task(h->n, p) != VELOX_TASK_WORKER)
 		return;
-	/* The first wakeup counts until that CPU has logged it. */
+	/*
+	 * The first wakeup's time counts until that CPU has logged it; the
+	 * worker may be a later one's, which waits there as well.
+	 */
+	WRITE_ONCE(pc->woken_task, p);
 	cmpxchg(&pc->woken, 0, ktime_get_ns());
 }
 
@@ -307,7 +343,7 @@ static void velox_probe_irq_entry(void *data, int irq,
 	if (!pc)
 		return;
 	now = ktime_get_ns();
-	velox_noise_catch_up(h->n, pc, current);
+	velox_noise_catch_up(h->n, pc, current, now);
 	velox_noise_enter(&pc->log, now, VELOX_NOISE_IRQ, irq,
 			  action ? action->name : NULL);
 }
@@ -322,7 +358,7 @@ static void velox_probe_irq_exit(void *data, int irq,
 	if (!pc)
 		return;
 	now = ktime_get_ns();
-	velox_noise_catch_up(h->n, pc, current);
+	velox_noise_catch_up(h->n, pc, current, now);
 	velox_noise_end(pc, now, VELOX_NOISE_IRQ);
 }
 
@@ -335,7 +371,7 @@ static void velox_probe_vector_entry(void *data, int vector)
 	if (!pc)
 		return;
 	now = ktime_get_ns();
-	velox_noise_catch_up(h->n, pc, current);
+	velox_noise_catch_up(h->n, pc, current, now);
 	velox_noise_enter(&pc->log, now, VELOX_NOISE_IRQ, vector, h->name);
 }
 
@@ -350,12 +386,14 @@ static void velox_probe_softirq_entry(void *data, unsigned int vec_nr)
 	const struct velox_noise_hook *h = data;
 	struct velox_noise_pcpu *pc = velox_noise_here(h);
 	unsigned long flags;
+	u64 now;
 
 	if (!pc)
 		return;
 	local_irq_save(flags);
-	velox_noise_catch_up(h->n, pc, current);
-	velox_noise_enter(&pc->log, ktime_get_ns(), VELOX_NOISE_SOFTIRQ,
+	now = ktime_get_ns();
+	velox_noise_catch_up(h->n, pc, current, now);
+	velox_noise_enter(&pc->log, now, VELOX_NOISE_SOFTIRQ,
 			  vec_nr, vec_nr < NR_SOFTIRQS ?
 			  velox_softirq_names[vec_nr] : NULL);
 	local_irq_restore(flags);
@@ -366,12 +404,14 @@ static void velox_probe_softirq_exit(void *data, unsigned int vec_nr)
 	const struct velox_noise_hook *h = data;
 	struct velox_noise_pcpu *pc = velox_noise_here(h);
 	unsigned long flags;
+	u64 now;
 
 	if (!pc)
 		return;
 	local_irq_save(flags);
-	velox_noise_catch_up(h->n, pc, current);
-	velox_noise_end(pc, ktime_get_ns(), VELOX_NOISE_SOFTIRQ);
+	now = ktime_get_ns();
+	velox_noise_catch_up(h->n, pc, current, now);
+	velox_noise_end(pc, now, VELOX_NOISE_SOFTIRQ);
 	local_irq_restore(flags);
 }
 
@@ -516,6 +556,8 @@ int velox_noise_start(struct velox_noise *n, const struct cpumask *cpus,
 
 		velox_noise_log_reset(&pc->log);
 		pc->woken = 0;
+		pc->woken_task = NULL;
+		pc->waiter = NULL;
 		pc->running = VELOX_TASK_UNKNOWN;
 	}
 	n->worker_fn = (void *)worker_fn;
@@ -567,6 +609,7 @@ void velox_noise_stop(struct velox_noise *n)
 	for_each_cpu(cpu, &n->watched) {
 		velox_noise_close_all(&n->cpu[cpu]->log, now);
 		n->cpu[cpu]->woken = 0;
+		n->cpu[cpu]->waiter = NULL;
 	}
 }
 

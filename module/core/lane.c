@@ -86,21 +86,24 @@ void velox_lane_stop(struct velox_lane *l)
  * The four steps are noinline so that profiles name each stage; a call
  * per step is nothing next to the burst a step moves.
  */
-/* Tail capture on: a sampled transaction's stamp, @t its new id's. */
+/* Tail capture on: the stamp of the lane's @seq-th sampled transaction. */
 static inline struct velox_stamp *lane_stamp(const struct velox_lane *l,
-					     const struct velox_txn *t)
+					     u64 seq)
 {
-	return velox_timeline_at(&l->tail->timeline, t->id);
+	return velox_timeline_at(&l->tail->timeline, seq);
 }
 
 /*
  * Tail capture on: when ingress generated the sampled transactions of the
  * burst it just made, and how late that was (the matcher moves it to
- * gen_ns, where the output stage finds it for the service time).
+ * gen_ns, where the output stage finds it for the service time).  They
+ * are stamped before the push, into the slots that follow the ones
+ * pushed; ingress_stamped() counts those the ring took.
  */
 static void ingress_stamp(struct velox_lane *l, const struct velox_sink *s,
 			  u32 n, u64 now)
 {
+	u64 seq = l->ingress.tail_seq;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
@@ -110,11 +113,21 @@ static void ingress_stamp(struct velox_lane *l, const struct velox_sink *s,
 		if (!(t->flags & VELOX_TXN_SAMPLED))
 			continue;
 		t->match_ns = min_t(u64, now - t->ts_ns, U32_MAX);
-		st = lane_stamp(l, t);
+		st = lane_stamp(l, seq++);
 		WRITE_ONCE(st->id, t->id);
 		WRITE_ONCE(st->gen, now);
 		WRITE_ONCE(st->cpu[VELOX_STAMP_INGRESS], s->cpu);
 	}
+}
+
+/* The first @n of the burst go on (pushed, or kept to push): count them. */
+static void ingress_stamped(struct velox_lane *l, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		l->ingress.tail_seq += !!(l->ingress.pend[i].flags &
+					  VELOX_TXN_SAMPLED);
 }
 
 static noinline u32 ingress_step(struct velox_lane *l, struct velox_sink *s)
@@ -159,6 +172,8 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_sink *s)
 	WRITE_ONCE(l->ingress.generated, l->ingress.generated + n);
 
 	pushed = velox_ring_push_n(&l->to_matcher, l->ingress.pend, n, TXN_SIZE);
+	if (unlikely(l->tail))
+		ingress_stamped(l, l->policy == VELOX_POLICY_DROP ? pushed : n);
 	if (pushed < n) {
 		if (l->policy == VELOX_POLICY_DROP) {
 			trace_velox_drop(l->id, l->ingress.pend[pushed].id,
@@ -201,6 +216,7 @@ static void matcher_apply_stamped(struct velox_lane *l, struct velox_sink *s,
 				  u32 n, u64 now)
 {
 	struct velox_counters *c = &s->count;
+	u64 seq = l->matcher.tail_seq;
 	struct velox_stamp *st;
 	u64 retries, done;
 	u32 i, gen;
@@ -216,7 +232,7 @@ static void matcher_apply_stamped(struct velox_lane *l, struct velox_sink *s,
 		txn->gen_ns = gen;
 		txn->__spent = 0;
 		txn->match_ns = min_t(u64, sub_sat(now, txn->ts_ns), U32_MAX);
-		st = lane_stamp(l, txn);
+		st = lane_stamp(l, l->matcher.tail_seq++);
 		WRITE_ONCE(st->taken, now);
 		WRITE_ONCE(st->cas_retries,
 			   min_t(u64, c->cas_retries - retries, U32_MAX));
@@ -227,7 +243,7 @@ static void matcher_apply_stamped(struct velox_lane *l, struct velox_sink *s,
 		const struct velox_txn *txn = &l->matcher.pend[i];
 
 		if (txn->flags & VELOX_TXN_SAMPLED)
-			WRITE_ONCE(lane_stamp(l, txn)->matched, done);
+			WRITE_ONCE(lane_stamp(l, seq++)->matched, done);
 	}
 }
 
@@ -295,14 +311,15 @@ static bool bundler_flushed(struct velox_lane *l)
  * open goes out as a drain.  A step with no bundle open reads no clock.
  */
 /* Tail capture on: when the bundler took @n sampled-or-not transactions. */
-static void bundler_stamp(const struct velox_lane *l, const struct velox_sink *s,
+static void bundler_stamp(struct velox_lane *l, const struct velox_sink *s,
 			  const struct velox_txn *txns, u32 n, u64 now)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++) {
 		if (txns[i].flags & VELOX_TXN_SAMPLED) {
-			struct velox_stamp *st = lane_stamp(l, &txns[i]);
+			struct velox_stamp *st =
+				lane_stamp(l, l->bundler.tail_seq++);
 
 			WRITE_ONCE(st->bundled, now);
 			WRITE_ONCE(st->cpu[VELOX_STAMP_BUNDLER], s->cpu);
@@ -355,11 +372,13 @@ static void output_record(struct velox_lane *l, struct velox_sink *s,
 	velox_hist_record(&s->hist[VELOX_STAGE_E2E], e2e);
 	if (unlikely(l->tail)) {
 		/* Response time (from the intended time) less the pacer's delay. */
+		u64 seq = l->output.tail_seq++;
+
 		service = sub_sat(e2e, txn->gen_ns);
 		velox_hist_record(&s->hist[VELOX_STAGE_SERVICE], service);
 		if (e2e >= l->tail->threshold_ns)
-			velox_tail_capture(l->tail, txn, b, now, s->cpu, l->id,
-					   &s->count);
+			velox_tail_capture(l->tail, lane_stamp(l, seq), txn, b,
+					   now, s->cpu, l->id, &s->count);
 	}
 	trace_velox_txn_egress(l->id, txn->id, txn->match_ns, bundle, egress,
 			       e2e, service);

@@ -84,24 +84,28 @@ struct velox_lane {
 		u32 pend_off;
 		u64 generated;		/* for the per-lane view */
 		u64 dropped;
+		u64 tail_seq;		/* sampled txns pushed (timeline.h) */
 		struct velox_txn pend[VELOX_LANE_BURST];
 	} ingress ____cacheline_aligned_in_smp;
 
 	struct {
 		u32 npend;
 		u32 pend_off;
+		u64 tail_seq;		/* sampled txns taken (timeline.h) */
 		struct velox_txn pend[VELOX_LANE_BURST];
 	} matcher ____cacheline_aligned_in_smp;
 
 	struct {
 		struct velox_bundler state;
 		bool ready;		/* @open is flushed, waiting for room */
+		u64 tail_seq;		/* sampled txns taken (timeline.h) */
 		struct velox_bundle open;
 	} bundler ____cacheline_aligned_in_smp;
 
 	struct {
 		u64 last_id;
 		u64 delivered;
+		u64 tail_seq;		/* sampled txns taken (timeline.h) */
 		struct velox_bundle buf[VELOX_LANE_BUNDLE_BURST];
 	} output ____cacheline_aligned_in_smp;
 

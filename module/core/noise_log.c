@@ -286,6 +286,9 @@ static u64 writer_now(struct velox_noise_log *log, u64 now)
  * preempted from when the IRQ ends), it takes its place under it and
  * opens when the levels above it have ended.  Levels past
  * VELOX_NOISE_DEPTH are not tracked: their time stays with the innermost.
+ * A CPU waits for its workers once: a preempted level while one is open
+ * is not a second one (it would outlive the first, into the workers' own
+ * run).
  */
 void velox_noise_enter(struct velox_noise_log *log, u64 now, u8 source,
 		       u32 id, const char *name)
@@ -295,6 +298,8 @@ void velox_noise_enter(struct velox_noise_log *log, u64 now, u8 source,
 
 	if (source >= VELOX_NOISES || source == VELOX_NOISE_NMI ||
 	    d == VELOX_NOISE_DEPTH)
+		return;
+	if (source == VELOX_NOISE_PREEMPTED && velox_noise_waiting(log))
 		return;
 	now = writer_now(log, now);
 	for (p = d; p > 0; p--)
@@ -340,11 +345,63 @@ void velox_noise_exit(struct velox_noise_log *log, u64 now)
 }
 
 /**
+ * velox_noise_leave() - the level of @source ends, wherever it is
+ * @log: the CPU's log
+ * @now: when
+ * @source: enum velox_noise_source
+ *
+ * The innermost ends as velox_noise_exit() ends it; one under others
+ * (a worker that left the CPU while an IRQ was open here) is dropped
+ * from the nesting: its time until the inner levels began is logged
+ * already, and it does not reopen.  Nothing happens if none is open.
+ */
+void velox_noise_leave(struct velox_noise_log *log, u64 now, u8 source)
+{
+	unsigned int p;
+
+	for (p = 0; p < log->depth; p++)
+		if (log->stack[p].source == source)
+			break;
+	if (p == log->depth)
+		return;
+	if (p == log->depth - 1) {
+		velox_noise_exit(log, now);
+		return;
+	}
+	memmove(&log->stack[p], &log->stack[p + 1],
+		(log->depth - p - 1) * sizeof(log->stack[0]));
+	log->depth--;
+}
+
+/**
+ * velox_noise_switch() - the CPU switches to another task at @now
+ * @log: the CPU's log
+ * @now: when
+ * @waits: a worker waits for the CPU while the task switched in runs
+ * @id: that task's pid
+ * @name: its comm
+ *
+ * Every open level ends: each belonged to the task switched out (the
+ * time a worker waited for it; on PREEMPT_RT, a softirq that it ran and
+ * that will go on when it runs again).  If @waits, a preempted level
+ * opens, named after the task switched in: a waiting worker's time is
+ * split by the tasks that ran while it waited.
+ */
+void velox_noise_switch(struct velox_noise_log *log, u64 now, bool waits,
+			u32 id, const char *name)
+{
+	velox_noise_close_all(log, now);
+	if (waits)
+		velox_noise_enter(log, now, VELOX_NOISE_PREEMPTED, id, name);
+}
+
+/**
  * velox_noise_close_all() - end every open level at @now
- * @log: the CPU's log, whose writer no longer runs (the probes are gone)
+ * @log: the CPU's log
  * @now: when
  *
- * So the accounting holds all of a run's interference once it stopped.
+ * At a task switch, and once the probes are gone: so the accounting
+ * holds all of a run's interference once it stopped.
  */
 void velox_noise_close_all(struct velox_noise_log *log, u64 now)
 {

@@ -139,6 +139,9 @@ void velox_noise_log_reset(struct velox_noise_log *log);
 void velox_noise_enter(struct velox_noise_log *log, u64 now, u8 source,
 		       u32 id, const char *name);
 void velox_noise_exit(struct velox_noise_log *log, u64 now);
+void velox_noise_leave(struct velox_noise_log *log, u64 now, u8 source);
+void velox_noise_switch(struct velox_noise_log *log, u64 now, bool waits,
+			u32 id, const char *name);
 void velox_noise_close_all(struct velox_noise_log *log, u64 now);
 void velox_noise_nmi(struct velox_noise_log *log, u64 start, u64 end);
 
@@ -154,6 +157,17 @@ void velox_noise_nmi(struct velox_noise_log *log, u64 start, u64 end);
 static inline u8 velox_noise_top(const struct velox_noise_log *log)
 {
 	return log->depth ? log->stack[log->depth - 1].source : VELOX_NOISES;
+}
+
+/**
+ * velox_noise_waiting() - a worker waits for this CPU
+ * @log: the log, on its writer's CPU
+ *
+ * Return: a preempted level is open (it is the outermost, when it is).
+ */
+static inline bool velox_noise_waiting(const struct velox_noise_log *log)
+{
+	return log->depth && log->stack[0].source == VELOX_NOISE_PREEMPTED;
 }
 
 /* Reader side: any CPU. */

@@ -69,6 +69,7 @@ static u64 stamp_between(u64 stamp, u64 floor, u64 ceil)
 /**
  * velox_tail_split() - a spike's parts, causes, CPUs and offenders
  * @t: the lane's capture setup
+ * @st: its stamp in the lane's timeline
  * @txn: the sampled transaction, as the output stage took it
  * @b: its bundle
  * @now: when the output stage took the bundle
@@ -83,11 +84,11 @@ static u64 stamp_between(u64 stamp, u64 floor, u64 ceil)
  * matcher took it), the time from then to its flush counts as bundle
  * wait, and every part's CPU is the output's.
  */
-void velox_tail_split(const struct velox_tail *t, const struct velox_txn *txn,
-		      const struct velox_bundle *b, u64 now,
-		      unsigned int out_cpu, u8 lane, struct velox_spike *s)
+void velox_tail_split(const struct velox_tail *t, const struct velox_stamp *st,
+		      const struct velox_txn *txn, const struct velox_bundle *b,
+		      u64 now, unsigned int out_cpu, u8 lane,
+		      struct velox_spike *s)
 {
-	const struct velox_stamp *st = velox_timeline_at(&t->timeline, txn->id);
 	u64 t0 = txn->ts_ns, gen, taken, matched, bundled, flush;
 
 	memset(s, 0, sizeof(*s));
@@ -138,6 +139,7 @@ void velox_tail_split(const struct velox_tail *t, const struct velox_txn *txn,
 /**
  * velox_tail_capture() - capture a spike, count it, trace it
  * @t: the lane's capture setup
+ * @st: its stamp in the lane's timeline
  * @txn: a sampled transaction at or over @t->threshold_ns
  * @b: its bundle
  * @now: when the output stage took the bundle
@@ -146,26 +148,30 @@ void velox_tail_split(const struct velox_tail *t, const struct velox_txn *txn,
  * @c: the output stage's counters
  *
  * Runs on the output stage's path, but only for spikes: the ones a tail
- * threshold is set to find.
+ * threshold is set to find.  A spike without room is only counted: it
+ * costs no split.
  */
 void velox_tail_capture(const struct velox_tail *t,
+			const struct velox_stamp *st,
 			const struct velox_txn *txn,
 			const struct velox_bundle *b, u64 now,
 			unsigned int out_cpu, u8 lane,
 			struct velox_counters *c)
 {
-	struct velox_spike s;
-	const u64 *cause = s.cause_ns;
+	struct velox_spike *s = t->claim(t->ctx, now - txn->ts_ns);
+	const u64 *cause;
 
-	velox_tail_split(t, txn, b, now, out_cpu, lane, &s);
-	if (!t->keep(t->ctx, &s)) {
+	if (!s) {
 		c->tail_lost++;
 		return;
 	}
+	velox_tail_split(t, st, txn, b, now, out_cpu, lane, s);
+	t->keep(t->ctx, s);
 	c->tail_captured++;
-	if (s.flags & VELOX_SPIKE_PARTIAL)
+	if (s->flags & VELOX_SPIKE_PARTIAL)
 		c->tail_partial++;
-	trace_velox_tail(lane, s.id, s.e2e_ns, cause[VELOX_CAUSE_GENERATOR],
+	cause = s->cause_ns;
+	trace_velox_tail(lane, s->id, s->e2e_ns, cause[VELOX_CAUSE_GENERATOR],
 			 cause[VELOX_CAUSE_QUEUEING], cause[VELOX_CAUSE_MATCHING],
 			 cause[VELOX_CAUSE_BUNDLE_WAIT], cause[VELOX_CAUSE_OUTPUT],
 			 cause[VELOX_CAUSE_IRQ], cause[VELOX_CAUSE_SOFTIRQ],

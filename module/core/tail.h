@@ -29,23 +29,27 @@ struct velox_txn;
  * @timeline: the lane's stamps
  * @interference: add to @sum what took CPU @cpu from the pipeline in
  *	[@from, @to]
- * @keep: store a captured spike; false if there was no room (it is then
- *	counted lost)
- * @ctx: the owner's, passed to both
+ * @claim: room for a spike of @e2e_ns, or NULL when there is none (it
+ *	is then counted lost, without being cut into parts)
+ * @keep: the spike in the room @claim gave is written whole
+ * @ctx: the owner's, passed to each
  */
 struct velox_tail {
 	u64 threshold_ns;
 	struct velox_timeline timeline;
 	void (*interference)(void *ctx, unsigned int cpu, u64 from, u64 to,
 			     struct velox_noise_sum *sum);
-	bool (*keep)(void *ctx, const struct velox_spike *spike);
+	struct velox_spike *(*claim)(void *ctx, u64 e2e_ns);
+	void (*keep)(void *ctx, struct velox_spike *spike);
 	void *ctx;
 };
 
-void velox_tail_split(const struct velox_tail *t, const struct velox_txn *txn,
-		      const struct velox_bundle *b, u64 now,
-		      unsigned int out_cpu, u8 lane, struct velox_spike *s);
+void velox_tail_split(const struct velox_tail *t, const struct velox_stamp *st,
+		      const struct velox_txn *txn, const struct velox_bundle *b,
+		      u64 now, unsigned int out_cpu, u8 lane,
+		      struct velox_spike *s);
 void velox_tail_capture(const struct velox_tail *t,
+			const struct velox_stamp *st,
 			const struct velox_txn *txn,
 			const struct velox_bundle *b, u64 now,
 			unsigned int out_cpu, u8 lane,

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A lane's timeline: while tail capture is on, each stage stamps when it
- * handled a sampled transaction, in a table indexed by the transaction's
- * id, so that the output stage can split a slow one's end-to-end time into
- * parts (uapi enum velox_part) and name the CPU that carried each.
+ * handled a sampled transaction, so that the output stage can split a
+ * slow one's end-to-end time into parts (uapi enum velox_part) and name
+ * the CPU that carried each.
  *
- * The table has a power of two of slots, more than a lane can hold in
- * flight (velox_timeline_slots()), so a slot is not reused before the
- * output stage read it.  Each field has one writer, the stage that owns
+ * The table is indexed by the lane's count of sampled transactions: each
+ * stage counts the ones it has passed (its tail_seq), and as nothing is
+ * lost or reordered between ingress's push and the output, the k-th of
+ * every stage is the same transaction.  Ingress counts only those it
+ * pushed: a dropped transaction takes no slot (were the table indexed by
+ * id, the ids a drop policy skips would reuse the slots of transactions
+ * still in flight).  The table has a power of two of slots, more than a
+ * lane can hold in flight (velox_timeline_slots()), so a slot is not
+ * reused before the output stage read it; the stamp's id says if it was
+ * all the same.  Each field has one writer, the stage that owns
  * it, which writes before it pushes the transaction on; the ring's
  * release/acquire pairs then order the stamps before the output stage's
  * read, as they order the transaction itself.  With tail capture off the
@@ -67,10 +74,11 @@ static inline u32 velox_timeline_slots(u32 ring)
 	return 1u << fls(need - 1);
 }
 
+/* The stamp of the @seq-th sampled transaction (from 0) of the lane. */
 static inline struct velox_stamp *
-velox_timeline_at(const struct velox_timeline *tl, u64 id)
+velox_timeline_at(const struct velox_timeline *tl, u64 seq)
 {
-	return &tl->stamps[id & tl->mask];
+	return &tl->stamps[seq & tl->mask];
 }
 
 #endif /* VELOX_CORE_TIMELINE_H */

@@ -35,7 +35,7 @@ static const char *const tail_modes[TAIL_MODES] = {
 
 struct tail_bench {
 	struct velox_noise_log *log;
-	struct velox_spike last;	/* where keep() copies each spike */
+	struct velox_spike last;	/* where claim() has each spike written */
 	uint64_t kept;
 };
 
@@ -48,13 +48,20 @@ static void tail_interference(void *ctx, unsigned int cpu, u64 from, u64 to,
 	velox_noise_overlap(tb->log, from, to, sum);
 }
 
-static bool tail_keep(void *ctx, const struct velox_spike *spike)
+static struct velox_spike *tail_claim(void *ctx, u64 e2e_ns)
 {
 	struct tail_bench *tb = ctx;
 
-	tb->last = *spike;
+	(void)e2e_ns;
+	return &tb->last;
+}
+
+static void tail_keep(void *ctx, struct velox_spike *spike)
+{
+	struct tail_bench *tb = ctx;
+
+	(void)spike;
 	tb->kept++;
-	return true;
 }
 
 /* 64 IRQ segments of 2 us, a microsecond apart, ending now. */
@@ -103,6 +110,7 @@ int tail_callgrind_loop(const char *mode, uint64_t n)
 		tail.timeline.mask = slots - 1;
 		tail.threshold_ns = m == TAIL_CAPTURED ? 0 : ~0ull;
 		tail.interference = tail_interference;
+		tail.claim = tail_claim;
 		tail.keep = tail_keep;
 		tail.ctx = &tb;
 		fill_log(tb.log);

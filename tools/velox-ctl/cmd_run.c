@@ -35,7 +35,9 @@ static void run_usage(FILE *out)
 	      "                        1.5ms), print its diagnosis and exit 3; tail\n"
 	      "                        capture is on from DURATION, or from --tail\n"
 	      "                        if that is lower; the capture is read every\n"
-	      "                        50 ms\n"
+	      "                        50 ms; if it fills (4096 spikes) before one\n"
+	      "                        reaches DURATION, the run goes on and says\n"
+	      "                        how many it could not keep\n"
 	      "      --snapshot        with --stop-above: velox.ko also takes an\n"
 	      "                        ftrace snapshot at that spike, so the kernel\n"
 	      "                        trace around it (the events enabled in\n"
@@ -217,6 +219,12 @@ static int run_run(int argc, char **argv)
 	if (sa.found) {
 		print_hit(&sa, &st, o.snapshot);
 		ret = VX_EXIT_SPIKE;
+	} else if (o.stop_above && st.total.tail_lost) {
+		/* The capture was full: what it could not keep went unseen. */
+		fprintf(stderr, "velox-ctl: run: %llu spikes were not kept (the capture keeps the first %u): one may have reached %s\n",
+			(unsigned long long)st.total.tail_lost,
+			VELOX_TAIL_SPIKES,
+			velox_fmt_duration(d, sizeof(d), o.stop_above));
 	}
 out_unmap:
 	vx_stats_unmap(&map);

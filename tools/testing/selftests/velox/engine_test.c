@@ -222,6 +222,72 @@ TEST_F_TIMEOUT(velox_engine, start_right_after_stop, LONG_TIMEOUT)
 	EXPECT_EQ(run0 + 5, self->snap.run) TH_LOG("the run counter");
 }
 
+/*
+ * read() of a tail run's spikes: a count below one record or a position
+ * off a record's boundary is EINVAL, a bad buffer EFAULT; read() returns
+ * whole records, at most 32 a call, and advances the position, until
+ * all that were captured are read and it returns 0.
+ */
+TEST_F_TIMEOUT(velox_engine, read_returns_every_spike_in_whole_records,
+	       LONG_TIMEOUT)
+{
+	struct velox_config c = self->defaults;
+	const size_t size = sizeof(struct velox_spike);
+	static struct velox_spike buf[64];
+	void *volatile bad;
+	size_t total = 0;
+	ssize_t n;
+
+	c.tail_ns = 1;		/* every sampled transaction is a spike */
+	c.sample = 1;
+	c.rate = 20000;
+	run_for(_metadata, self, &c, 100, "tail run");
+	ASSERT_LT(0u, self->snap.total.tail_captured);
+
+	EXPECT_EQ(-1, pread(self->fd, buf, size - 1, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pread(self->fd, buf, size, 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* An address no process has mapped: the first page. */
+	bad = (void *)(uintptr_t)8;
+	EXPECT_EQ(-1, pread(self->fd, bad, size, 0));
+	EXPECT_EQ(EFAULT, errno);
+
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	while ((n = read(self->fd, buf, sizeof(buf))) > 0) {
+		ASSERT_EQ(0, n % size) TH_LOG("read %zd bytes", n);
+		ASSERT_GE(32 * size, (size_t)n) TH_LOG("read %zd bytes", n);
+		ASSERT_NE(0u, buf[0].e2e_ns) TH_LOG("spike %zu empty", total / size);
+		total += n;
+	}
+	ASSERT_EQ(0, n) TH_LOG("read: %s", strerror(errno));
+	EXPECT_EQ(self->snap.total.tail_captured * size, total);
+}
+
+/*
+ * An overloaded lane under the drop policy: the transactions it drops
+ * take no stamp slot, so the spikes of those in flight come out whole,
+ * none partial, however many ids the drops use up.
+ */
+TEST_F_TIMEOUT(velox_engine, drops_leave_no_spike_partial, LONG_TIMEOUT)
+{
+	struct velox_config c = self->defaults;
+
+	c.ring = VELOX_RING_MIN;
+	c.rate = VELOX_RATE_MAX;
+	c.policy = VELOX_POLICY_DROP;
+	c.backoff = VELOX_BACKOFF_SPIN;
+	c.sample = 1;
+	c.tail_ns = 1;
+	run_for(_metadata, self, &c, 100, "overload, drop, tail");
+	ASSERT_LT(0u, self->snap.total.dropped);
+	ASSERT_LT(0u, self->snap.total.tail_captured);
+	EXPECT_EQ(0u, self->snap.total.tail_partial)
+		TH_LOG("%llu of %llu spikes partial",
+		       self->snap.total.tail_partial,
+		       self->snap.total.tail_captured);
+}
+
 /* START writes back what runs: the thread count it chose for 0. */
 TEST_F(velox_engine, start_with_threads_0_writes_back_the_count_it_chose)
 {

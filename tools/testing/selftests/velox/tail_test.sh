@@ -533,9 +533,9 @@ check stop_above_exits_3_naming_a_cause $? \
 	"expected exit 3, 'spike N reached E2E: stopping' and a diagnosis naming a cause; got exit $rc: $(cat $D/stop.out)"
 [ $rc = 3 ] && ktap_diag "$diagnosis"
 
-# 11: --snapshot: the trace was cleared before the run, and START's
-# snapshot (the buffer is allocated then) swapped that empty buffer out;
-# only a snapshot at the spike holds this run's velox_engine_start.
+# 11: --snapshot: the snapshot buffer was freed before the run and START
+# allocates it empty; only a snapshot at the spike holds this run's
+# velox_engine_start.
 where=$(sed -n 's/^the kernel trace at this spike is in //p' $D/stop.out)
 events=$(grep -c ' velox_' $T/snapshot)
 started=$(grep -c ' velox_engine_start: ' $T/snapshot)
