@@ -59,7 +59,8 @@ int vx_read_spikes_at(int fd, size_t first, struct velox_spike *buf,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && errno == EINVAL) {
-			vx_err("tail", "this velox.ko has no tail capture");
+			vx_err("tail", "read /dev/velox: %s: this velox.ko has no tail capture, or its spikes are not the tools' (rebuild them)",
+			       strerror(errno));
 			return -1;
 		}
 		if (r < 0) {
