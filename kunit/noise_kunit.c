@@ -273,11 +273,12 @@ static void accounting_equals_the_sum_of_closed_segments(struct kunit *test)
 {
 	struct velox_noise_log *log = new_log(test);
 	struct velox_noise_sum sum;
-	u64 t = 1000, total = 0, in_top = 0;
+	u64 t = 1000, prev, total = 0, in_top = 0;
 	u32 state = 11, r;
 	unsigned int i, n;
 
 	for (i = 0; i < 100; i++) {
+		prev = t;
 		t += 1 + next_rand(&state) % 100;
 		r = next_rand(&state) % 6;
 		if (r == 0 && log->depth < 3)
@@ -286,8 +287,8 @@ static void accounting_equals_the_sum_of_closed_segments(struct kunit *test)
 			velox_noise_enter(log, t, SOFTIRQ, r, "TIMER");
 		else if (r == 2 && log->depth < 3)
 			velox_noise_enter(log, t, IRQ, next_rand(&state) % 4, "irq");
-		else if (r == 3)
-			velox_noise_nmi(log, t - next_rand(&state) % 20, t);
+		else if (r == 3)	/* after the last event, as a real NMI */
+			velox_noise_nmi(log, t - next_rand(&state) % (t - prev), t);
 		else
 			velox_noise_exit(log, t);
 	}

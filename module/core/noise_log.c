@@ -188,16 +188,22 @@ static void nmi_fold(struct velox_noise_log *log)
  * NMI time in [@a, @b] (@a < @b), walking @log's NMI ring back from the
  * entry below *@cur.  The windows asked for come newest first and do not
  * overlap, so *@cur is left at the newest entry an older window may
- * still need.  Torn entries are skipped (the NMI pass says partial).
+ * still need.  An entry that cannot be read (torn, or overwritten by a
+ * later lap since the caller's NMI pass read it) sets *@lost: what it
+ * held is unknown, here and in every older window.
  */
 static u64 nmi_within(const struct velox_noise_log *log, u64 lo, u64 *cur,
-		      u64 a, u64 b)
+		      u64 a, u64 b, bool *lost)
 {
 	struct velox_noise_seg n;
 	u64 i = *cur, ns = 0;
 
 	while (i > lo) {
-		if (!seg_read(log->nmis, i - 1, &n) || n.start >= b) {
+		if (!seg_read(log->nmis, i - 1, &n)) {
+			*lost = true;
+			break;
+		}
+		if (n.start >= b) {
 			i--;		/* after this window, so after the older ones */
 			continue;
 		}
@@ -218,10 +224,11 @@ static u64 nmi_in_segment(const struct velox_noise_log *log, u64 start,
 {
 	u64 head = READ_ONCE(log->nmi_head);
 	u64 lo = head > VELOX_NOISE_LOG ? head - VELOX_NOISE_LOG : 0;
+	bool lost = false;	/* only if 256 NMIs came during this call */
 
 	if (READ_ONCE(log->nmi_last_ns) <= start || end <= start)
 		return 0;
-	return nmi_within(log, lo, &head, start, end);
+	return nmi_within(log, lo, &head, start, end, &lost);
 }
 
 /* Append an open segment for level @f at @now. */
@@ -532,7 +539,7 @@ void velox_noise_overlap(const struct velox_noise_log *log, u64 from, u64 to,
 	u64 head, nmi_head, lo, nmi_lo, nmi_cur, i, a, b, ns;
 	struct velox_noise_seg s;
 	struct velox_noise_occ *o;
-	bool reached = false;
+	bool reached = false, lost = false;
 	unsigned int n;
 
 	if (to <= from)
@@ -564,7 +571,16 @@ void velox_noise_overlap(const struct velox_noise_log *log, u64 from, u64 to,
 			ns = b - a;
 			if (ns)
 				ns -= min(ns, nmi_within(log, nmi_lo, &nmi_cur,
-							 a, b));
+							 a, b, &lost));
+			/*
+			 * An NMI entry lapped since the NMI pass: its time
+			 * may lie in this segment or an older one, counted
+			 * there and as NMI.  Stop short rather than twice.
+			 */
+			if (lost) {
+				sum->partial = true;
+				break;
+			}
 			o = &occ[s.source];
 			o->ns += ns;
 			o->id = s.id;

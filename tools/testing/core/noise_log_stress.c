@@ -94,6 +94,7 @@ struct gen {
 	struct velox_noise_log *log;
 	u64 seed;
 	u64 t;
+	bool nmi_heavy;	/* three events in four are NMIs */
 };
 
 /*
@@ -113,6 +114,14 @@ static void gen_step(struct gen *g)
 
 	g->t += delta;
 	r >>= 8;
+	/*
+	 * NMIs lap their ring four times as fast as the main one: a reader
+	 * then meets NMI entries gone between its NMI pass and its main walk.
+	 */
+	if (g->nmi_heavy && (r & 3)) {
+		velox_noise_nmi(log, g->t - 1 - (r >> 3) % delta, g->t);
+		return;
+	}
 	switch (r % 8) {
 	case 0:
 	case 1:
@@ -325,11 +334,12 @@ static void print_sum(const char *who, const struct velox_noise_sum *sum)
  * later lap taken for the one wanted, makes a whole window differ.
  */
 static bool whole_windows_match_a_replay(struct whole_read *rec, u32 nr,
-					 u64 seed)
+					 u64 seed, bool nmi_heavy)
 {
 	struct velox_noise_log *log = malloc(sizeof(*log));
 	struct velox_noise_sum sum;
-	struct gen g = { .log = log, .seed = seed, .t = T0 };
+	struct gen g = { .log = log, .seed = seed, .t = T0,
+			 .nmi_heavy = nmi_heavy };
 	u32 j = 0, bad = 0;
 	unsigned int k;
 
@@ -454,7 +464,7 @@ int main(void)
 	/* A reader that never sees the writer finish must fail, not hang. */
 	alarm(120);
 	ksft_print_header();
-	ksft_set_plan(4);
+	ksft_set_plan(6);
 	if (!run || !log)
 		ksft_exit_fail_msg("out of memory\n");
 	velox_noise_log_reset(log);
@@ -465,13 +475,29 @@ int main(void)
 	ksft_test_result(!out.bad,
 			 "no_window_sums_past_its_length_or_mixes_two_writes\n");
 	ksft_test_result(whole_windows_match_a_replay(out.whole, out.nr_whole,
-						      SEED),
+						      SEED, false),
 			 "every_whole_window_matches_a_replay\n");
 	ksft_test_result(writer_wrapped_both_rings(log),
 			 "writer_wrapped_both_rings_hundreds_of_times\n");
+	free(out.whole);
+
+	/* Again with mostly NMIs: their ring laps under the readers' walks. */
+	memset(&out, 0, sizeof(out));
+	velox_noise_log_reset(log);
+	*run = (struct run){ .gen = { .log = log, .seed = SEED + 1, .t = T0,
+				      .nmi_heavy = true },
+			     .now_ns = T0 };
+	if (!run_writer_and_readers(run, &out))
+		ksft_exit_fail_msg("out of memory\n");
+	ksft_test_result(!out.bad,
+			 "nmi_heavy_no_window_sums_past_its_length\n");
+	ksft_test_result(whole_windows_match_a_replay(out.whole, out.nr_whole,
+						      SEED + 1, true),
+			 "nmi_heavy_every_whole_window_matches_a_replay\n");
+	free(out.whole);
+
 	ksft_test_result(whole_short_log_equals_the_accounting(log),
 			 "whole_short_log_equals_the_accounting\n");
-	free(out.whole);
 	free(log);
 	free(run);
 	ksft_finished();
