@@ -20,18 +20,26 @@ sed -n '/^\.\. oneliners-begin/,/^\.\. oneliners-end/p' "$doc" |
 	sed -n 's/^    \(\(perf\|bpftrace\) .*\)$/\1/p' >"$tmp/lines"
 n=$(wc -l <"$tmp/lines")
 
-# The guest runs each line under chroot /host, its output and exit status
-# framed by markers so that the host can tell the lines apart.
+# The guest runs the lines under chroot /host side by side (bpftrace
+# takes most of a minute to start in TCG; each line counts its own
+# events, whatever the others do), then prints each one's output and
+# exit status framed by markers, so that the host can tell them apart.
 {
 	echo 'insmod /velox.ko || exit 1'
 	echo 'velox-ctl start --rate 50k --sample 16 --ring 16 >/dev/null || exit 1'
 	i=0
 	while IFS= read -r line; do
 		i=$((i + 1))
-		printf 'echo "@@LINE %d"\n' "$i"
-		printf 'chroot /host sh -c %q 2>&1\n' "$line"
-		printf 'echo "@@EXIT $?"\n'
+		printf '{ chroot /host sh -c %q >/tmp/line%d.out 2>&1; echo $? >/tmp/line%d.rc; } &\n' \
+			"$line" "$i" "$i"
 	done <"$tmp/lines"
+	echo 'wait'
+	i=0
+	while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		printf 'echo "@@LINE %d"; cat /tmp/line%d.out; echo "@@EXIT $(cat /tmp/line%d.rc)"\n' \
+			"$i" "$i" "$i"
+	done
 	echo 'velox-ctl stop >/dev/null && rmmod velox'
 } >"$tmp/guest.sh"
 

@@ -16,8 +16,7 @@ pids=()
 trap 'kill ${pids[@]+"${pids[@]}"} 2>/dev/null; rm -rf "$out"' EXIT
 
 # The tests run side by side: two of them boot a VM, whose guest mostly
-# waits, so together they take about the time of the longest (77 s
-# against 105 s one after the other).  What their vm.sh and profile.sh
+# waits, so together they take about the time of the longest.  What their vm.sh and profile.sh
 # would build is built first, so that none of them builds at once with
 # another.
 "$top/scripts/kbuild.sh" --kernel 6.1 >/dev/null || exit 1
