@@ -704,8 +704,12 @@ out_destroy_noise:
 	return ret;
 }
 
-/* Most spikes one read() copies: 10.5 KiB through the kernel's hands. */
-#define VELOX_READ_SPIKES	32
+/*
+ * Most spikes one read() copies: 8064 bytes through the kernel's hands,
+ * within kmalloc's slab caches (more would take 4 pages from the page
+ * allocator on every read, a poll that finds nothing new included).
+ */
+#define VELOX_READ_SPIKES	24
 
 /**
  * velox_engine_read_spikes() - read() on /dev/velox: spikes from *@pos on
@@ -753,8 +757,12 @@ ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
 	/* What was copied counts, a fault part-way included: read() semantics. */
 	copied = (size_t)n * size - copy_to_user(buf, bounce, (size_t)n * size);
 	copied -= copied % size;
-	ret = n && !copied ? -EFAULT : copied;
-	*pos += copied;
+	if (n && !copied) {
+		ret = -EFAULT;
+	} else {
+		ret = copied;
+		*pos += copied;
+	}
 out_free:
 	kfree(bounce);
 	return ret;

@@ -28,10 +28,13 @@
  * (nothing was logged here meanwhile, or that probe would have been the
  * next).  A worker pulled to another CPU while it waits stops being
  * waited for at this CPU's next switch or next event (the tick's IRQ at
- * the latest, as the task that runs here keeps running), whichever
- * comes first.  So a worker waiting for its CPU is in the log from the
- * CPU's next event on; the stamps a spike's parts end on are taken by
- * running workers, after their CPU's switch closed the segment.
+ * the latest, as the task that runs here keeps running; on a nohz_full
+ * CPU left with that one task, its next switch), whichever comes first.
+ * One waiting worker is remembered: a second one woken here meanwhile
+ * is waited for from this CPU's next switch on.  So a worker waiting for
+ * its CPU is in the log from the CPU's next event on; the stamps a
+ * spike's parts end on are taken by running workers, after their CPU's
+ * switch closed the segment.
  *
  * The workers outlive the probes (the engine stops the probes first),
  * so a probe may look at a worker it remembers.
@@ -256,8 +259,9 @@ static void velox_noise_catch_up(const struct velox_noise *n,
 	/* Ordered after the waker's @woken_task by the atomics. */
 	woken = xchg(&pc->woken, 0);
 	woken_task = READ_ONCE(pc->woken_task);
-	if (!woken || pc->running != VELOX_TASK_OTHER || pc->waiter)
-		return;
+	if (!woken || pc->running != VELOX_TASK_OTHER || pc->waiter ||
+	    task_cpu(woken_task) != smp_processor_id())
+		return;		/* already waiting here, or pulled away since */
 	velox_noise_enter(&pc->log, woken, VELOX_NOISE_PREEMPTED,
 			  task_pid_nr(ran), ran->comm);
 	pc->waiter = woken_task;

@@ -3,8 +3,11 @@
  * velox-ctl run: start, show progress every second, stop, summarize; with
  * --stop-above, stop at the first spike that reaches it and explain it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -100,6 +103,31 @@ static const char *snapshot_path(void)
 	return paths[0];
 }
 
+/*
+ * --snapshot: have the tracer allocate its snapshot buffer through
+ * tracefs before START ("1" allocates it and takes a first snapshot,
+ * which the one at the spike replaces).  START would allocate it too,
+ * but the kernel function it calls WARNs when the allocation fails;
+ * tracefs answers with the error alone.  Without tracefs mounted, START
+ * does it.
+ */
+static int snapshot_prepare(void)
+{
+	const char *path = snapshot_path();
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, "1\n", 2) != 2) {
+		vx_err("--snapshot", "%s: cannot allocate the ftrace snapshot buffer: %s",
+		       path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* The spike that stopped the run, and why it was slow. */
 static void print_hit(const struct stop_above *sa, const struct velox_stats *st,
 		      bool snapshot)
@@ -186,6 +214,8 @@ static int run_run(int argc, char **argv)
 		return VX_EXIT_FAIL;
 	if (vx_stats_map(fd, &map))
 		goto out_close;
+	if (o.snapshot && snapshot_prepare())
+		goto out_unmap;
 	progress_catch_signals();
 	if (start_with(fd, &o, &cfg))
 		goto out_unmap;
