@@ -99,16 +99,24 @@ velox_map_stats(struct __test_metadata *_metadata, int fd,
 
 /*
  * A consistent copy of the stats area in @snap (the seqcount reader's
- * loop); false if the kernel never left it still long enough.
+ * loop); false if the kernel never left it still long enough.  While a
+ * publication is being written it sleeps 100 us, as libvelox does: a
+ * reader that spun instead could keep a publisher it had preempted on
+ * its own CPU from finishing, and give up (seen in the VM once the area
+ * grew to 107 KB).
  */
 static inline bool velox_read_stats(const struct velox_stats *area,
 				    struct velox_stats *snap)
 {
-	for (int tries = 0; tries < 100000; tries++) {
+	const struct timespec pause = { .tv_nsec = 100000 };
+
+	for (int tries = 0; tries < 10000; tries++) {
 		uint32_t seq = __atomic_load_n(&area->seq, __ATOMIC_ACQUIRE);
 
-		if (seq & 1)
+		if (seq & 1) {
+			nanosleep(&pause, NULL);
 			continue;
+		}
 		memcpy(snap, area, sizeof(*snap));
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&area->seq, __ATOMIC_RELAXED) == seq)
