@@ -8,9 +8,10 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: scripts/kbuild.sh [--kernel 6.1|6.12] [--check]
+usage: scripts/kbuild.sh [--kernel 6.1|6.12|debug] [--check]
 
-  --kernel S   headers series to build against (default 6.1)
+  --kernel S   headers series to build against (default 6.1), or the
+               debug kernel's tree (scripts/debug-kernel.sh)
   --check      W=1 and sparse; print every warning and fail on any
 USAGE
 }
@@ -27,8 +28,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-kver=$("$top/scripts/kver.sh" "$series")
-kdir=/usr/src/linux-headers-$kver
+if [ "$series" = debug ]; then
+	kdir=$("$top/scripts/debug-kernel.sh")
+	kver=debug
+else
+	kver=$("$top/scripts/kver.sh" "$series")
+	kdir=/usr/src/linux-headers-$kver
+fi
 # One build dir per checkout: cpio keeps each file's time, so in a dir
 # shared with another checkout an older file would never be recompiled.
 out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver-$(printf %s "$top" | sha1sum | cut -c1-12)

@@ -16,11 +16,13 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: scripts/vm.sh [--kernel 6.1|6.12] [--add FILE]... [--timeout S]
+usage: scripts/vm.sh [--kernel 6.1|6.12|debug] [--add FILE]... [--timeout S]
                      [--log FILE] [--no-check] [--share-host] -- CMD...
 
-  --kernel S   Debian kernel series to boot (default 6.1); velox.ko is
-               built against its headers
+  --kernel S   Debian kernel series to boot (default 6.1), or "debug":
+               linux-source-6.1 with KASAN, lockdep, kmemleak, fault
+               injection and CPU hotplug (scripts/debug-kernel.sh, built
+               once into the cache); velox.ko is built against it
   --add FILE   copy FILE into the guest's /extra/ (repeatable)
   --timeout S  kill the VM after S seconds (default 120)
   --log FILE   keep the guest's whole console log, dmesg included, in FILE
@@ -61,8 +63,18 @@ if [ $# = 0 ]; then
 	exit 2
 fi
 
-kver=$("$top/scripts/kver.sh" "$series")
-vmlinuz=${VELOX_CACHE:-/var/cache/velox}/kernels/$kver/boot/vmlinuz-$kver
+if [ "$series" = debug ]; then
+	if [ $share = 1 ]; then
+		echo "vm.sh: --share-host needs a Debian kernel (its 9p modules)" >&2
+		exit 2
+	fi
+	kdir=$("$top/scripts/debug-kernel.sh")
+	kver=$(cat "$kdir/include/config/kernel.release")
+	vmlinuz=$kdir/arch/x86/boot/bzImage
+else
+	kver=$("$top/scripts/kver.sh" "$series")
+	vmlinuz=${VELOX_CACHE:-/var/cache/velox}/kernels/$kver/boot/vmlinuz-$kver
+fi
 if [ ! -f "$vmlinuz" ]; then
 	echo "vm.sh: $vmlinuz missing (run scripts/deps.sh)" >&2
 	exit 1
