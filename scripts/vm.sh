@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's kernel under QEMU (TCG, 2 CPUs) with a busybox initramfs
+# Boot Debian's kernel under QEMU (TCG, 2 CPUs unless --smp) with a busybox initramfs
 # holding velox.ko, velox-ctl, velox-trace, the selftests and
 # scripts/ktap.sh (on the PATH, for the tests to source), run CMD as root
 # in the guest, print its output and exit with its status.  In the guest,
@@ -17,7 +17,8 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: scripts/vm.sh [--kernel 6.1|6.12|debug] [--add FILE]... [--timeout S]
-                     [--log FILE] [--no-check] [--share-host] -- CMD...
+                     [--smp N] [--log FILE] [--no-check] [--share-host]
+                     -- CMD...
 
   --kernel S   Debian kernel series to boot (default 6.1), or "debug":
                linux-source-6.1 with KASAN, lockdep, kmemleak, fault
@@ -25,6 +26,7 @@ usage: scripts/vm.sh [--kernel 6.1|6.12|debug] [--add FILE]... [--timeout S]
                once into the cache); velox.ko is built against it
   --add FILE   copy FILE into the guest's /extra/ (repeatable)
   --timeout S  kill the VM after S seconds (default 120)
+  --smp N      the guest's CPUs (default 2)
   --log FILE   keep the guest's whole console log, dmesg included, in FILE
   --no-check   do not fail on kernel problems in the guest's log
   --share-host mount the host's / read-only at /host in the guest
@@ -41,6 +43,7 @@ USAGE
 top=$(cd "$(dirname "$0")/.." && pwd)
 series=6.1
 timeout=120
+smp=2
 log=
 check=1
 share=0
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--kernel) series=${2:?}; shift 2 ;;
 	--add) adds+=(--add "${2:?}"); shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
+	--smp) smp=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
 	--no-check) check=0; shift ;;
 	--share-host) share=1; shift ;;
@@ -58,6 +62,9 @@ while [ $# -gt 0 ]; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
+case $smp in
+'' | 0 | *[!0-9]*) usage >&2; exit 2 ;;
+esac
 if [ $# = 0 ]; then
 	usage >&2
 	exit 2
@@ -161,7 +168,7 @@ accel=tcg
 [ "$series" = 6.12 ] && accel=tcg,thread=single
 rc=0
 timeout --kill-after=5 "$timeout" \
-	qemu-system-x86_64 -accel "$accel" -m 1024 -smp 2 -nodefaults -no-reboot \
+	qemu-system-x86_64 -accel "$accel" -m 1024 -smp "$smp" -nodefaults -no-reboot \
 	-display none -bios qboot.rom \
 	-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 tsc=reliable" \

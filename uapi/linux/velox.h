@@ -256,6 +256,14 @@ enum velox_state {
 	VELOX_STATE_STOPPING = 2,	/* draining the lanes */
 };
 
+/* Why the current or last run stopped (struct velox_stats.stop_reason). */
+enum velox_stop_reason {
+	VELOX_STOP_NONE = 0,		/* running, or no run yet */
+	VELOX_STOP_USER = 1,		/* VELOX_IOC_STOP, or the module unloading */
+	VELOX_STOP_CPU_OFFLINE = 2,	/* a CPU a bound worker ran on went offline */
+	VELOX_STOP_REASONS
+};
+
 /* The latency each histogram measures, for sampled transactions. */
 enum velox_stage {
 	VELOX_STAGE_MATCH = 0,	/* intended ingress time -> matched */
@@ -501,7 +509,8 @@ struct velox_noise_cpu {
  * @noise_cpus: entries of @noise in use: the CPUs the last run with tail
  *	capture watched (velox_config.cpus, or every online CPU; at most
  *	VELOX_LANES_MAX), 0 otherwise
- * @__reserved: zero
+ * @stop_reason: enum velox_stop_reason: once the run stops (from
+ *	STOPPING on), why
  * @noise: per worker CPU, in CPU order, what the machine took from it
  *
  * While running, the kernel republishes at least every 100 ms; at stop it
@@ -524,7 +533,7 @@ struct velox_stats {
 	struct velox_lane_counters lane[VELOX_LANES_MAX];
 	struct velox_hist_data hist[VELOX_STAGES];
 	__u32 noise_cpus;
-	__u32 __reserved;
+	__u32 stop_reason;
 	struct velox_noise_cpu noise[VELOX_LANES_MAX];
 };
 
