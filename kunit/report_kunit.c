@@ -240,6 +240,8 @@ static void names_parse_back_to_their_value(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, velox_state_name(VELOX_STATE_STOPPING),
 			   "stopping");
 	KUNIT_EXPECT_STREQ(test, velox_flush_name(VELOX_FLUSH_DRAIN), "drain");
+	KUNIT_EXPECT_STREQ(test, velox_stop_reason_name(VELOX_STOP_CPU_OFFLINE),
+			   "cpu-offline");
 }
 
 static void unknown_names_and_numbers_are_refused(struct kunit *test)
@@ -255,6 +257,7 @@ static void unknown_names_and_numbers_are_refused(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, velox_backoff_name(VELOX_BACKOFF_POLICIES),
 			   "?");
 	KUNIT_EXPECT_STREQ(test, velox_policy_name(U32_MAX), "?");
+	KUNIT_EXPECT_STREQ(test, velox_stop_reason_name(VELOX_STOP_REASONS), "?");
 }
 
 static void stages_say_what_they_measure(struct kunit *test)

@@ -20,7 +20,11 @@ unsigned int velox_max_lanes(void)
 	return min_t(unsigned int, num_online_cpus(), VELOX_LANES_MAX);
 }
 
-static bool cpus_valid(u64 cpus)
+/*
+ * Every CPU of @cpus exists and is online.  START asks again with the
+ * hotplug lock held, from this check to its threads waking up.
+ */
+bool velox_config_cpus_online(u64 cpus)
 {
 	unsigned int cpu;
 
@@ -44,7 +48,7 @@ const char *velox_config_invalid(const struct velox_config *cfg)
 
 	if (bad)
 		return bad;
-	if (!cpus_valid(cfg->cpus))
+	if (!velox_config_cpus_online(cfg->cpus))
 		return "cpus";
 	return NULL;
 }

@@ -86,6 +86,8 @@ static int stats_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&e->stats.lock);
 	seq_printf(m, "state: %s\n", velox_state_name(st->state));
+	seq_printf(m, "stop_reason: %s\n",
+		   velox_stop_reason_name(st->stop_reason));
 	seq_printf(m, "run: %llu\n", st->run);
 	seq_printf(m, "publishes: %llu\n", st->publishes);
 	seq_printf(m, "start_ns: %llu\n", st->start_ns);

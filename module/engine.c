@@ -11,9 +11,10 @@
  * threads that run the steps, and the life of a run:
  *
  *   START  check the config, allocate every ring and the book, create the
- *          threads (bound round-robin to the configured CPUs), let the
- *          caller see the config that will run, then wake them; a failure
- *          anywhere unwinds what was done.
+ *          threads, let the caller see the config that will run, then,
+ *          with CPU hotplug held off, check the configured CPUs are still
+ *          online, bind the threads round-robin to them and wake them; a
+ *          failure anywhere unwinds what was done.
  *   run    each thread loops: one step of each of its stages, counting
  *          into its CPU's sink; with nothing to do it backs off (spin,
  *          then yield, then sleep, as configured).  A delayed work
@@ -25,12 +26,20 @@
  *          stopped, the stats published once more, the memory freed.  The
  *          caller of STOP only waits for that, killably.
  *
+ * A CPU that a bound thread runs on going offline stops the run, as a
+ * STOP would: the scheduler would move the thread elsewhere and break its
+ * binding unseen.  The stats area says why a run stopped.
+ *
  * Nothing waits on a condition another thread might never meet: a stage
  * with a full output ring returns and retries, the stage downstream keeps
  * draining, and the last stage never blocks.  So a STOP always finishes,
  * under any policy, as soon as the threads get the CPU; a caller that
  * cannot wait that long may be killed, and rmmod waits.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
@@ -322,11 +331,11 @@ static void velox_workers_stop(struct velox_run *run, unsigned int n)
 }
 
 /*
- * Create every thread, bound if the config names CPUs, but wake none: a
- * failure then only has to stop threads that never ran.
+ * Create every thread but wake none: a failure then only has to stop
+ * threads that never ran.
  */
 static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
-				unsigned int threads, u64 cpus)
+				unsigned int threads)
 {
 	unsigned int i, k = 0;
 	int ret;
@@ -347,8 +356,6 @@ static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
 				w->task = NULL;
 				goto out_stop_workers;
 			}
-			if (cpus)
-				kthread_bind(w->task, velox_nth_cpu(cpus, k));
 		}
 	}
 	return 0;
@@ -356,6 +363,22 @@ static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
 out_stop_workers:
 	velox_workers_stop(run, k);
 	return ret;
+}
+
+/*
+ * Bind each thread, round-robin, to the CPUs of @cpus; none if it is 0.
+ * Call with cpus_read_lock() held, kept until the threads wake, so that a
+ * CPU going down later finds the run running (velox_engine_cpu_offline()).
+ * (lockdep_assert_cpus_held() is not exported to modules.)
+ */
+static void velox_workers_bind(struct velox_run *run, u64 cpus)
+{
+	unsigned int k;
+
+	if (!cpus)
+		return;
+	for (k = 0; k < run->nworkers; k++)
+		kthread_bind(run->workers[k].task, velox_nth_cpu(cpus, k));
 }
 
 /*
@@ -396,6 +419,7 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 	st->start_ns = e->start_ns;
 	st->stop_ns = e->stop_ns;
 	st->config = e->cfg;
+	st->stop_reason = READ_ONCE(e->stop_reason);
 	if (run) {
 		for (i = 0; i < run->nlanes; i++) {
 			const struct velox_lane *l = run->lanes[i];
@@ -455,6 +479,9 @@ static int velox_engine_watch(struct velox_engine *e,
  * /dev/velox's START copies the config back to the caller in @accept, so
  * that a caller is never told it failed about a pipeline that runs.
  *
+ * A CPU of @cfg going offline before the threads are bound fails the
+ * START with -EINVAL, after @accept was called (it is asked again then).
+ *
  * Return: 0; -EINVAL for a bad config, -EBUSY if not stopped, -EINTR if
  * killed while waiting for the lock, -ENOMEM, what creating a thread
  * failed with, what velox_capture_alloc() or velox_noise_start() failed
@@ -489,7 +516,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	ret = velox_workers_create(e, run, runs.threads, runs.cpus);
+	ret = velox_workers_create(e, run, runs.threads);
 	if (ret)
 		goto out_free_run;
 	if (runs.tail_ns) {
@@ -509,6 +536,19 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 			goto out_unwatch;
 	}
 
+	/*
+	 * From the check of the CPUs to the threads running on them, none
+	 * goes offline; one that does later finds the run running.  (Not
+	 * held earlier: hooking tracepoints flips static keys, which takes
+	 * this lock itself.)
+	 */
+	cpus_read_lock();
+	if (!velox_config_cpus_online(runs.cpus)) {
+		ret = -EINVAL;
+		goto out_unlock_cpus;
+	}
+	velox_workers_bind(run, runs.cpus);
+
 	/* What runs; read by the threads once they wake. */
 	e->cfg = runs;
 	/* The last run's spikes go; this one's, if it captures, come. */
@@ -522,6 +562,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	velox_run_setup(run, &runs, e->start_ns, cap);
 	e->run = run;
 	e->runs++;
+	e->stop_reason = VELOX_STOP_NONE;
 	atomic_set(&e->busy, run->nworkers);
 	WRITE_ONCE(e->state, VELOX_STATE_RUNNING);
 	velox_engine_publish(e, VELOX_STATE_RUNNING);
@@ -529,11 +570,14 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 				 runs.sample);
 	for (i = 0; i < run->nworkers; i++)
 		wake_up_process(run->workers[i].task);
+	cpus_read_unlock();
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
 			   msecs_to_jiffies(VELOX_PUBLISH_MS));
 	mutex_unlock(&e->lock);
 	return 0;
 
+out_unlock_cpus:
+	cpus_read_unlock();
 out_unwatch:
 	if (cap)
 		velox_noise_stop(e->noise);
@@ -548,12 +592,16 @@ out_unlock:
 	return ret;
 }
 
-/* Ask every lane to stop; the threads drain, the last one calls halt. */
-static void velox_engine_begin_stop(struct velox_engine *e)
+/*
+ * Ask every lane to stop, for @reason (enum velox_stop_reason); the
+ * threads drain, the last one calls halt.
+ */
+static void velox_engine_begin_stop(struct velox_engine *e, u32 reason)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&e->lock);
+	WRITE_ONCE(e->stop_reason, reason);
 	WRITE_ONCE(e->state, VELOX_STATE_STOPPING);
 	for (i = 0; i < e->run->nlanes; i++)
 		velox_lane_stop(e->run->lanes[i]);
@@ -634,11 +682,48 @@ int velox_engine_stop(struct velox_engine *e)
 	if (mutex_lock_killable(&e->lock))
 		return -EINTR;
 	if (e->state == VELOX_STATE_RUNNING)
-		velox_engine_begin_stop(e);
+		velox_engine_begin_stop(e, VELOX_STOP_USER);
 	mutex_unlock(&e->lock);
 	if (wait_event_killable(e->stopped_wq, !velox_engine_stopping(e)))
 		return -EINTR;
 	return 0;
+}
+
+/*
+ * A CPU is going offline (called on it, under the hotplug lock, once the
+ * scheduler has stopped placing tasks there).  A bound worker on it would
+ * be pushed elsewhere and run on unbound: the run stops instead.  The
+ * stop is queued: START holds @e->lock while it takes the hotplug lock,
+ * so this cannot take @e->lock.  What it reads START wrote under the
+ * hotplug lock, before the threads woke.
+ */
+static int velox_engine_cpu_offline(unsigned int cpu, struct hlist_node *node)
+{
+	struct velox_engine *e = hlist_entry(node, struct velox_engine,
+					     cpuhp_node);
+
+	if (READ_ONCE(e->state) == VELOX_STATE_RUNNING && cpu < 64 &&
+	    (e->cfg.cpus & BIT_ULL(cpu))) {
+		e->offline_run = e->runs;
+		e->offline_cpu = cpu;
+		queue_work(system_unbound_wq, &e->offline_work);
+	}
+	return 0;
+}
+
+/* Stop the run a CPU went from, unless it stopped already. */
+static void velox_offline_work(struct work_struct *work)
+{
+	struct velox_engine *e = container_of(work, struct velox_engine,
+					      offline_work);
+
+	mutex_lock(&e->lock);
+	if (e->state == VELOX_STATE_RUNNING && e->runs == e->offline_run) {
+		pr_info("run %llu stops: CPU %u, which a worker was bound to, went offline\n",
+			e->runs, e->offline_cpu);
+		velox_engine_begin_stop(e, VELOX_STOP_CPU_OFFLINE);
+	}
+	mutex_unlock(&e->lock);
 }
 
 int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
@@ -682,7 +767,9 @@ int velox_engine_init(struct velox_engine *e,
 	init_waitqueue_head(&e->stopped_wq);
 	INIT_WORK(&e->halt_work, velox_halt_work);
 	INIT_DELAYED_WORK(&e->publish_work, velox_publish_work);
+	INIT_WORK(&e->offline_work, velox_offline_work);
 	e->state = VELOX_STATE_STOPPED;
+	e->stop_reason = VELOX_STOP_NONE;
 	e->defaults = *defaults;
 	e->defaults.size = sizeof(e->defaults);
 	e->cfg = e->defaults;
@@ -696,9 +783,22 @@ int velox_engine_init(struct velox_engine *e,
 	ret = velox_stats_init(&e->stats);
 	if (ret)
 		goto out_destroy_noise;
+	/* A state of its own: KUnit makes engines beside the module's. */
+	ret = cpuhp_setup_state_multi(CPUHP_AP_ONLINE_DYN, "velox/engine:online",
+				      NULL, velox_engine_cpu_offline);
+	if (ret < 0)
+		goto out_exit_stats;
+	e->cpuhp_state = ret;
+	ret = cpuhp_state_add_instance_nocalls(e->cpuhp_state, &e->cpuhp_node);
+	if (ret)
+		goto out_remove_state;
 	velox_engine_publish(e, VELOX_STATE_STOPPED);
 	return 0;
 
+out_remove_state:
+	cpuhp_remove_multi_state(e->cpuhp_state);
+out_exit_stats:
+	velox_stats_exit(&e->stats);
 out_destroy_noise:
 	velox_noise_destroy(e->noise);
 	return ret;
@@ -774,9 +874,14 @@ out_free:
  */
 void velox_engine_exit(struct velox_engine *e)
 {
+	/* No CPU going offline queues a stop from here on. */
+	cpuhp_state_remove_instance_nocalls(e->cpuhp_state, &e->cpuhp_node);
+	cpuhp_remove_multi_state(e->cpuhp_state);
+	cancel_work_sync(&e->offline_work);
+
 	mutex_lock(&e->lock);
 	if (e->state == VELOX_STATE_RUNNING)
-		velox_engine_begin_stop(e);
+		velox_engine_begin_stop(e, VELOX_STOP_USER);
 	mutex_unlock(&e->lock);
 	wait_event(e->stopped_wq, !velox_engine_stopping(e));
 	/* The teardown may still be on its way out of the lock. */

@@ -38,6 +38,12 @@ struct velox_run;
  * @noise_cpus: the CPUs the last run with tail capture watched
  * @noise_on: the publication carries their accounting
  * @capture: the spikes of the last run with tail capture, or NULL
+ * @stop_reason: enum velox_stop_reason of the current or last run
+ * @cpuhp_state: the CPU-hotplug state this engine's @cpuhp_node is on
+ * @cpuhp_node: tells it of CPUs going offline
+ * @offline_work: stops a run whose bound worker's CPU went offline
+ * @offline_run: the run (@runs) @offline_work is to stop
+ * @offline_cpu: the CPU that went
  */
 struct velox_engine {
 	struct mutex lock;	/* see above */
@@ -57,6 +63,12 @@ struct velox_engine {
 	struct cpumask noise_cpus;
 	bool noise_on;
 	struct velox_capture *capture;
+	u32 stop_reason;
+	int cpuhp_state;
+	struct hlist_node cpuhp_node;
+	struct work_struct offline_work;
+	u64 offline_run;
+	unsigned int offline_cpu;
 };
 
 int velox_engine_init(struct velox_engine *e,

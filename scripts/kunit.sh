@@ -42,15 +42,27 @@ flock 9
 # drivers/velox: links to this checkout, re-pointed on every run.
 vdir=$ksrc/drivers/velox
 mkdir -p "$vdir"
-ln -sfn "$top/kunit/Kconfig" "$vdir/Kconfig"
 ln -sfn "$top/kunit/Makefile" "$vdir/Makefile"
 for d in kunit module uapi; do
 	ln -sfn "$top/$d" "$vdir/$d"
 done
-grep -q 'drivers/velox/Kconfig' "$ksrc/drivers/Kconfig" ||
-	sed -i '$i source "drivers/velox/Kconfig"' "$ksrc/drivers/Kconfig"
-grep -q 'velox/' "$ksrc/drivers/Makefile" ||
-	echo 'obj-y += velox/' >>"$ksrc/drivers/Makefile"
+# The tree is shared (scripts/debug-kernel.sh builds it too) and the links
+# may outlive the checkout they point to: Kconfig reads a copy, which
+# stays, and make enters the folder only for the suites.
+cmp -s "$top/kunit/Kconfig" "$vdir/Kconfig" || {
+	rm -f "$vdir/Kconfig"
+	cp "$top/kunit/Kconfig" "$vdir/Kconfig"
+}
+kline='source "drivers/velox/Kconfig"'
+mline='obj-$(CONFIG_VELOX_KUNIT_TEST) += velox/'
+if ! grep -qxF "$kline" "$ksrc/drivers/Kconfig"; then
+	sed -i '\|drivers/velox/Kconfig|d' "$ksrc/drivers/Kconfig"
+	sed -i "\$i $kline" "$ksrc/drivers/Kconfig"
+fi
+if ! grep -qxF "$mline" "$ksrc/drivers/Makefile"; then
+	sed -i '\|velox/|d' "$ksrc/drivers/Makefile"
+	echo "$mline" >>"$ksrc/drivers/Makefile"
+fi
 
 # Each kernel is allnoconfig plus a fragment of what the suites and kunit.py
 # need (kunit/uml.config, kunit/x86_64-debug.config), not kunit.py's

@@ -40,6 +40,12 @@ static const char *const state_names[] = {
 	[VELOX_STATE_STOPPING] = "stopping",
 };
 
+static const char *const stop_reason_names[VELOX_STOP_REASONS] = {
+	[VELOX_STOP_NONE] = "none",
+	[VELOX_STOP_USER] = "user",
+	[VELOX_STOP_CPU_OFFLINE] = "cpu-offline",
+};
+
 static const char *const backoff_names[VELOX_BACKOFF_POLICIES] = {
 	[VELOX_BACKOFF_SPIN] = "spin",
 	[VELOX_BACKOFF_YIELD] = "yield",
@@ -192,6 +198,18 @@ const char *velox_flush_name(unsigned int reason)
 const char *velox_state_name(unsigned int state)
 {
 	return name_of(state_names, ARRAY_SIZE(state_names), state);
+}
+
+/**
+ * velox_stop_reason_name() - why the run stopped, in a word
+ * @reason: enum velox_stop_reason, as the stats area holds it
+ *
+ * Return: "none", "user" or "cpu-offline"; "?" for another number.
+ */
+const char *velox_stop_reason_name(unsigned int reason)
+{
+	return name_of(stop_reason_names, ARRAY_SIZE(stop_reason_names),
+		       reason);
 }
 
 /**

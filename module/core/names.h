@@ -28,6 +28,7 @@ int velox_stage_parse(const char *name);
 const char *velox_flush_name(unsigned int reason);
 
 const char *velox_state_name(unsigned int state);
+const char *velox_stop_reason_name(unsigned int reason);
 
 const char *velox_backoff_name(unsigned int backoff);
 int velox_backoff_parse(const char *name);

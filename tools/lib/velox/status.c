@@ -102,6 +102,8 @@ void vx_print_status(FILE *out, const struct velox_stats *st)
 	__u32 i;
 
 	fprintf(out, "%-14s %s\n", "state", velox_state_name(st->state));
+	fprintf(out, "%-14s %s\n", "stop_reason",
+		velox_stop_reason_name(st->stop_reason));
 	fprintf(out, "%-14s %llu (%.2f s)\n", "run", st->run,
 		run_seconds(st));
 	fprintf(out, "%-14s %llu\n", "generated", c->generated);
@@ -147,8 +149,10 @@ void vx_print_status_json(FILE *out, const struct velox_stats *st)
 	const struct velox_counters *c = &st->total;
 	unsigned int i;
 
-	fprintf(out, "{\"state\":\"%s\",\"run\":%llu,\"seconds\":%.6f",
-		velox_state_name(st->state), st->run, run_seconds(st));
+	fprintf(out, "{\"state\":\"%s\",\"stop_reason\":\"%s\",\"run\":%llu,"
+		"\"seconds\":%.6f", velox_state_name(st->state),
+		velox_stop_reason_name(st->stop_reason), st->run,
+		run_seconds(st));
 	for (i = 0; i < VELOX_NR_COUNTERS; i++)
 		fprintf(out, ",\"%s\":%llu", velox_counter_name(i),
 			velox_counter_value(c, i));
