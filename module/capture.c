@@ -41,10 +41,12 @@ struct velox_capture *velox_capture_alloc(u64 snapshot_ns,
 
 	if (snapshot_ns && !IS_ENABLED(CONFIG_TRACER_SNAPSHOT))
 		return ERR_PTR(-EOPNOTSUPP);
-	cap = vzalloc(struct_size(cap, spikes, VELOX_TAIL_SPIKES));
+	/* A failure is START's -ENOMEM: no report in the kernel log. */
+	cap = __vmalloc(struct_size(cap, spikes, VELOX_TAIL_SPIKES),
+			GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!cap)
 		return ERR_PTR(-ENOMEM);
-	cap->ready = bitmap_zalloc(VELOX_TAIL_SPIKES, GFP_KERNEL);
+	cap->ready = bitmap_zalloc(VELOX_TAIL_SPIKES, GFP_KERNEL | __GFP_NOWARN);
 	if (!cap->ready)
 		goto out_free_cap;
 	if (IS_ENABLED(CONFIG_TRACER_SNAPSHOT) && snapshot_ns) {

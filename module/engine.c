@@ -211,6 +211,12 @@ static void velox_run_free(struct velox_run *run)
 	kfree(run);
 }
 
+/*
+ * What a run allocates is sized by the caller's config, and a failure is
+ * the caller's -ENOMEM: no allocation-failure report in the kernel log.
+ */
+#define VELOX_GFP_RUN	(GFP_KERNEL | __GFP_NOWARN)
+
 static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 					 unsigned int threads)
 {
@@ -221,33 +227,33 @@ static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 	struct velox_run *run;
 	unsigned int i;
 
-	run = kzalloc(struct_size(run, workers, nworkers), GFP_KERNEL);
+	run = kzalloc(struct_size(run, workers, nworkers), VELOX_GFP_RUN);
 	if (!run)
 		return NULL;
 	run->nlanes = cfg->lanes;
 	run->nworkers = nworkers;
-	run->levels = kvcalloc(VELOX_BOOK_LEVELS, sizeof(u64), GFP_KERNEL);
-	run->lanes = kcalloc(cfg->lanes, sizeof(*run->lanes), GFP_KERNEL);
-	run->slots = kcalloc(cfg->lanes, sizeof(*run->slots), GFP_KERNEL);
+	run->levels = kvcalloc(VELOX_BOOK_LEVELS, sizeof(u64), VELOX_GFP_RUN);
+	run->lanes = kcalloc(cfg->lanes, sizeof(*run->lanes), VELOX_GFP_RUN);
+	run->slots = kcalloc(cfg->lanes, sizeof(*run->slots), VELOX_GFP_RUN);
 	if (!run->levels || !run->lanes || !run->slots)
 		goto out_free_run;
 	for (i = 0; i < cfg->lanes; i++) {
-		run->lanes[i] = kvzalloc(sizeof(*run->lanes[i]), GFP_KERNEL);
-		run->slots[i] = kvmalloc(2 * ring_bytes + bundle_bytes, GFP_KERNEL);
+		run->lanes[i] = kvzalloc(sizeof(*run->lanes[i]), VELOX_GFP_RUN);
+		run->slots[i] = kvmalloc(2 * ring_bytes + bundle_bytes, VELOX_GFP_RUN);
 		if (!run->lanes[i] || !run->slots[i])
 			goto out_free_run;
 	}
 	if (cfg->tail_ns) {
 		u32 stamps = velox_timeline_slots(cfg->ring);
 
-		run->tails = kcalloc(cfg->lanes, sizeof(*run->tails), GFP_KERNEL);
+		run->tails = kcalloc(cfg->lanes, sizeof(*run->tails), VELOX_GFP_RUN);
 		if (!run->tails)
 			goto out_free_run;
 		for (i = 0; i < cfg->lanes; i++) {
 			struct velox_timeline *tl = &run->tails[i].timeline;
 
 			tl->stamps = kvcalloc(stamps, sizeof(*tl->stamps),
-					      GFP_KERNEL);
+					      VELOX_GFP_RUN);
 			if (!tl->stamps)
 				goto out_free_run;
 			tl->mask = stamps - 1;

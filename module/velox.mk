@@ -2,7 +2,7 @@
 #
 # What velox.ko is made of, said once.  The top-level Kbuild links these
 # objects with module/main.o (module init and exit) into velox.ko;
-# kunit/Makefile links them with the suites into the KUnit test module.
+# the suites (kunit/kunit.mk) are linked with them into velox_kunit.ko.
 # Paths are relative to the folder that holds module/ and uapi/.
 
 VELOX_OBJS := module/engine.o module/stats.o module/config.o

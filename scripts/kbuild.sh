@@ -4,30 +4,40 @@
 # Build velox.ko against one kernel's headers in a private copy of the
 # sources (so 6.1 and 6.12 objects never mix), and print the .ko's path.
 # With --check the build is W=1 and sparse (C=1), and any warning fails it.
+# With --kunit it builds the KUnit test module velox_kunit.ko instead (the
+# suites of kunit/ with the module's code), for the debug kernel.
 set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: scripts/kbuild.sh [--kernel 6.1|6.12|debug] [--check]
+usage: scripts/kbuild.sh [--kernel 6.1|6.12|debug] [--check] [--kunit]
 
   --kernel S   headers series to build against (default 6.1), or the
                debug kernel's tree (scripts/debug-kernel.sh)
   --check      W=1 and sparse; print every warning and fail on any
+  --kunit      velox_kunit.ko, the KUnit suites as a test module
+               (the debug kernel only: Debian's kernels have no KUnit)
 USAGE
 }
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 series=6.1
 check=0
+kunit=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=${2:?}; shift 2 ;;
 	--check) check=1; shift ;;
+	--kunit) kunit=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
 
+if [ $kunit = 1 ] && [ "$series" != debug ]; then
+	echo "kbuild.sh: --kunit needs --kernel debug (a kernel with KUnit)" >&2
+	exit 2
+fi
 if [ "$series" = debug ]; then
 	kdir=$("$top/scripts/debug-kernel.sh")
 	kver=debug
@@ -42,17 +52,22 @@ out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver-$(printf %s "$top" | sha1sum |
 # A check build starts from a fresh copy, so W=1 and sparse see every file;
 # a plain build keeps its objects and the copy's times, and is incremental.
 [ $check = 1 ] && out=$out-check
+[ $kunit = 1 ] && out=$out-kunit
 # One build per output dir at a time (two runs from one checkout).
 mkdir -p "${out%/*}"
 exec 9>"$out.lock"
 flock 9
 [ $check = 1 ] && rm -rf "$out"
 mkdir -p "$out"
-(cd "$top" && find Kbuild module uapi -name Kbuild -o -name '*.mk' -o -name '*.[ch]') |
+dirs=(Kbuild module uapi)
+[ $kunit = 1 ] && dirs+=(kunit)
+(cd "$top" && find "${dirs[@]}" -name Kbuild -o -name '*.mk' -o -name '*.[ch]') |
 	(cd "$top" && cpio -pdmu --quiet "$out")
 
 flags=()
 [ $check = 1 ] && flags=(W=1 C=1)
+ko=velox.ko
+[ $kunit = 1 ] && flags+=(VELOX_KUNIT=1) && ko=velox_kunit.ko
 log=$out/build.log
 if ! make -j"$(nproc)" -C "$kdir" M="$out" "${flags[@]}" modules >"$log" 2>&1; then
 	cat "$log" >&2
@@ -63,4 +78,4 @@ if [ $check = 1 ] && grep -E 'warning:|error:' "$log" >&2; then
 	echo "kbuild.sh: warnings building against $kver (W=1 C=1)" >&2
 	exit 1
 fi
-echo "$out/velox.ko"
+echo "$out/$ko"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run Velox's KUnit suites with the kernel's own kunit.py, in Debian's
-# linux-source-6.1 tree (unpacked once into the cache) into which this
-# script links kunit/ as drivers/velox.  Build dirs stay in the cache, so
-# a second run only rebuilds what changed.
+# Run Velox's KUnit suites.  By default with the kernel's own kunit.py
+# on UML, in Debian's linux-source-6.1 tree (unpacked once into the
+# cache) into which this script links kunit/ as drivers/velox; build dirs
+# stay in the cache, so a second run only rebuilds what changed.  With
+# --debug, as a test module (velox_kunit.ko, scripts/kbuild.sh --kunit)
+# loaded into the debug kernel (scripts/debug-kernel.sh) under QEMU: KUnit
+# prints KTAP to the kernel log, kunit.py parses it; the kernel log must
+# stay clean and kmemleak find nothing once the module is gone.
 #
 # kunit.py succeeds when no suite ran at all; this script fails unless
 # every KUNIT_CASE declared in kunit/*.c ran and passed.
@@ -15,8 +19,8 @@ usage() {
 usage: scripts/kunit.sh [--debug]
 
   (default)  UML
-  --debug    x86_64 under QEMU with 2 CPUs, KASAN, lockdep
-             (PROVE_LOCKING) and DEBUG_ATOMIC_SLEEP
+  --debug    velox_kunit.ko in the debug kernel under QEMU with 2 CPUs
+             (KASAN, lockdep, kmemleak: scripts/vm.sh --kernel debug)
 
 Prints kunit.py's results, then "N passed, N failed".
 USAGE
@@ -33,6 +37,69 @@ esac
 
 cache=${VELOX_CACHE:-/var/cache/velox}
 ksrc=$("$top/scripts/ksrc.sh")
+declared=$(cat "$top"/kunit/*_kunit.c | grep -c -E '^\s*KUNIT_CASE(_PARAM)?\(' || true)
+
+# summarize LOG: kunit.py's "Ran N tests" line against the declared
+# cases, then "N passed, N failed"; fails unless all ran and passed.
+# Extra failures (a dirty kernel log) come in $failed_too.
+failed_too=0
+summarize() {
+	local summary ran passed failed crashed
+	summary=$(sed -n 's/.*Ran \([0-9]*\) tests: \(.*\)/\1 \2/p' "$1" | tail -n 1)
+	ran=${summary%% *}
+	passed=$(grep -o 'passed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+	failed=$(grep -o 'failed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+	crashed=$(grep -o 'crashed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
+	failed=$((failed + crashed + failed_too))
+	if [ -z "$summary" ]; then
+		echo "kunit.sh: kunit.py printed no results (build or boot failed?)"
+		failed=$((failed + 1))
+		ran=0
+	fi
+	if [ "${ran:-0}" -lt "$declared" ]; then
+		echo "kunit.sh: only ${ran:-0} of the $declared declared KUnit cases ran"
+		failed=$((failed + declared - ${ran:-0}))
+	fi
+	echo "${passed:-0} passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+if [ $debug = 1 ]; then
+	ko=$("$top/scripts/kbuild.sh" --kernel debug --kunit)
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	# The log is cleared first: the kernel's own KUnit printed an empty
+	# plan at boot.  The suites run as insmod loads the module.
+	"$top/scripts/vm.sh" --kernel debug --timeout 600 --no-check \
+		--log "$tmp/console.log" --add "$ko" -- sh -c '
+		echo "# guest CPUs: $(nproc)"
+		/selftests/velox/kmemleak.sh clear
+		dmesg -c >/dev/null
+		insmod /extra/velox_kunit.ko || echo "# insmod failed: $?"
+		rmmod velox_kunit
+		dmesg
+		sleep 5
+		/selftests/velox/kmemleak.sh check' >"$tmp/guest.out" 2>&1 ||
+		failed_too=$((failed_too + 1))
+	grep -q '^# guest CPUs: 2$' "$tmp/guest.out" || {
+		echo "kunit.sh: the debug guest did not come up with 2 CPUs"
+		failed_too=$((failed_too + 1))
+	}
+	grep '^# kmemleak' "$tmp/guest.out" && failed_too=$((failed_too + 1))
+	"$top/scripts/kernel-log-check.sh" --test-module "$tmp/console.log" ||
+		failed_too=$((failed_too + 1))
+	# The module's suites print as a KTAP document without its header.
+	suites=$(cat "$top"/kunit/*_kunit.c | grep -c '^kunit_test_suite' || true)
+	{
+		echo "KTAP version 1"
+		echo "1..$suites"
+		sed -n '/^velox_kunit: /,$p' "$tmp/guest.out"
+	} >"$tmp/ktap"
+	python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$tmp/ktap" 2>&1 |
+		tee "$tmp/parsed"
+	summarize "$tmp/parsed"
+	exit
+fi
 
 # One kunit.py at a time per cache: the kernel tree's drivers/velox links
 # and the build dirs are shared by every checkout that uses this cache.
@@ -64,24 +131,16 @@ if ! grep -qxF "$mline" "$ksrc/drivers/Makefile"; then
 	echo "$mline" >>"$ksrc/drivers/Makefile"
 fi
 
-# Each kernel is allnoconfig plus a fragment of what the suites and kunit.py
-# need (kunit/uml.config, kunit/x86_64-debug.config), not kunit.py's
+# The kernel is allnoconfig plus a fragment of what the suites and kunit.py
+# need (kunit/uml.config), not kunit.py's
 # defaults: a fraction of the objects, so cold builds take minutes less.
 # The full config is generated once per fragment and Kconfig, into the
 # cache, and given to kunit.py after kunit/.kunitconfig, then the fragment
 # itself, whose "is not set" lines override kunit.py's own arch options.
-if [ $debug = 1 ]; then
-	variant=x86_64-debug
-	karch=x86_64
-	bdir=$cache/kunit-x86_64-debug
-	args=(--build_dir="$bdir" --arch=x86_64 --qemu_args="-smp 2"
-	      --timeout=600)
-else
-	variant=uml
-	karch=um
-	bdir=$cache/kunit-uml
-	args=(--build_dir="$bdir")
-fi
+variant=uml
+karch=um
+bdir=$cache/kunit-uml
+args=(--build_dir="$bdir")
 # drivers/velox's objects were built from the checkout the links pointed
 # to then.  make cannot see that a file of another checkout is older than
 # its object, so when the checkout changes, those objects start afresh.
@@ -107,33 +166,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 rc=0
 python3 "$ksrc/tools/testing/kunit/kunit.py" "${args[@]}" 2>&1 | tee "$log" || rc=$?
-
-declared=$(cat "$top"/kunit/*_kunit.c | grep -c -E '^\s*KUNIT_CASE(_PARAM)?\(' || true)
-summary=$(sed -n 's/.*Ran \([0-9]*\) tests: \(.*\)/\1 \2/p' "$log" | tail -n 1)
-ran=${summary%% *}
-passed=$(grep -o 'passed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
-failed=$(grep -o 'failed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
-crashed=$(grep -o 'crashed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
-failed=$((failed + crashed))
-
-if [ -z "$summary" ]; then
-	echo "kunit.sh: kunit.py printed no results (build or boot failed?)"
-	failed=$((failed + 1))
-	ran=0
-fi
-if [ "${ran:-0}" -lt "$declared" ]; then
-	echo "kunit.sh: only ${ran:-0} of the $declared declared KUnit cases ran"
-	failed=$((failed + declared - ${ran:-0}))
-fi
-# The engine suites need two CPUs under lockdep: make sure there were.
-if [ $debug = 1 ] &&
-   ! grep -q 'nr_cpu_ids:2 ' "$cache/kunit-x86_64-debug/test.log" 2>/dev/null; then
-	echo "kunit.sh: the debug guest did not come up with 2 CPUs"
-	failed=$((failed + 1))
-fi
-if [ $rc != 0 ] && [ "$failed" = 0 ]; then
+if [ $rc != 0 ]; then
 	echo "kunit.sh: kunit.py exited $rc"
-	failed=1
+	failed_too=1
 fi
-echo "${passed:-0} passed, $failed failed"
-[ "$failed" = 0 ]
+summarize "$log"

@@ -8,11 +8,13 @@ set -uo pipefail
 
 usage() {
 	cat <<USAGE
-usage: scripts/vmtest.sh [--kernel 6.1|6.12]... [--timeout S]
+usage: scripts/vmtest.sh [--kernel 6.1|6.12|debug]... [--timeout S]
 
 Runs tools/testing/selftests/velox/run.sh in the VM for each kernel
-(default: 6.1 and 6.12), the kernels' VMs side by side, with a hard
-timeout per boot (default 300 s).
+(default: 6.1, 6.12 and debug; on the debug kernel with its debug_*
+tests), and with the debug kernel a second boot with 4 CPUs for
+hotplug_test.sh, the VMs side by side, with a hard timeout per boot
+(default 300 s; twice that on the debug kernel).
 On any failure the guest's whole dmesg is printed.
 USAGE
 }
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
-[ ${#kernels[@]} = 0 ] && kernels=(6.1 6.12)
+[ ${#kernels[@]} = 0 ] && kernels=(6.1 6.12 debug)
 
 tmp=$(mktemp -d)
 pids=()
@@ -36,8 +38,22 @@ pids=()
 trap 'kill ${pids[@]+"${pids[@]}"} 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$top/scripts/ktap.sh"
 
+# The boots: NAME of each, and its vm.sh options and command.
+boots=()
+for k in "${kernels[@]}"; do
+	boots+=("$k")
+	[ "$k" = debug ] && boots+=(debug_smp4)
+done
+boot_args() {
+	case $1 in
+	debug) echo "--kernel debug --timeout $((timeout * 2)) -- /selftests/velox/run.sh --debug" ;;
+	debug_smp4) echo "--kernel debug --smp 4 --timeout $((timeout * 2)) -- /selftests/velox/hotplug_test.sh" ;;
+	*) echo "--kernel $1 --timeout $timeout -- /selftests/velox/run.sh" ;;
+	esac
+}
+
 echo "KTAP version 1"
-echo "1..$((1 + 2 * ${#kernels[@]}))"
+echo "1..$((1 + 2 * ${#boots[@]}))"
 
 "$top/tools/testing/vm/kernel-log-check_test.sh" >"$tmp/detector.out" 2>&1
 ktap_subtest kernel_log_check $? "$tmp/detector.out"
@@ -51,15 +67,15 @@ for k in "${kernels[@]}"; do
 done
 make -s -C "$top" tools >&2 || exit 1
 make -s -C "$top/tools/testing/selftests/velox" >&2 || exit 1
-for k in "${kernels[@]}"; do
-	"$top/scripts/vm.sh" --kernel "$k" --timeout "$timeout" \
-		--log "$tmp/console-$k.log" --no-check -- /selftests/velox/run.sh \
-		>"$tmp/guest-$k.out" 2>&1 &
+for k in "${boots[@]}"; do
+	# shellcheck disable=SC2046 # boot_args's words, none with spaces
+	"$top/scripts/vm.sh" --log "$tmp/console-$k.log" --no-check \
+		$(boot_args "$k") >"$tmp/guest-$k.out" 2>&1 &
 	pids+=($!)
 done
 
 i=0
-for k in "${kernels[@]}"; do
+for k in "${boots[@]}"; do
 	log=$tmp/console-$k.log
 	wait "${pids[$i]}"
 	ktap_subtest "selftests_$k" $? "$tmp/guest-$k.out"

@@ -7,17 +7,29 @@
 # (kselftest_harness.h) run with velox.ko loaded, and their closing
 # "# Totals:" line gives their count, a skip counting as a failure: here,
 # as root with the module loaded, every case must run.
+#
+# On a kernel with kmemleak (the debug kernel), each test also fails if
+# kmemleak finds an unreferenced object after it, and a last case checks
+# once more after the 5 s an object must be unreferenced to show.
 cd "$(dirname "$0")" || exit 1
 . ktap.sh	# scripts/ktap.sh, on the guest's PATH (vm.sh)
 KO=${VELOX_KO:-/velox.ko}
 
+# --debug: this is the debug kernel (scripts/vmtest.sh says so), whose
+# checks the debug_* tests need (fault injection); they run there alone.
+debug=0
+[ "$1" = --debug ] && debug=1
 tests=
 for t in *_test.sh *_test; do
+	case $t in debug_*) [ $debug = 1 ] || continue ;; esac
 	[ -x "$t" ] && tests="$tests $t"
 done
 set -- $tests
 
-ktap_plan $#
+leakcheck=0
+[ -e /sys/kernel/debug/kmemleak ] && leakcheck=1
+ktap_plan $(($# + leakcheck))
+[ $leakcheck = 1 ] && ./kmemleak.sh clear
 for t in "$@"; do
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	case $t in
@@ -34,9 +46,21 @@ for t in "$@"; do
 		fi ;;
 	esac
 	rc=$?
+	if [ $leakcheck = 1 ] && ! ./kmemleak.sh check >> /tmp/ktap.out; then
+		echo "# kmemleak found unreferenced objects after ${t%.sh}" >> /tmp/ktap.out
+		rc=1
+	fi
 	# How long each test ran, in the guest's own clock (TCG varies):
 	# where the selftests' time goes, never asserted.
 	echo "# ${t%.sh} took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s" >> /tmp/ktap.out
 	ktap_subtest "${t%.sh}" $rc /tmp/ktap.out
 done
+if [ $leakcheck = 1 ]; then
+	sleep 5
+	if ./kmemleak.sh check > /tmp/ktap.out; then
+		ktap_ok kmemleak_after_all
+	else
+		ktap_fail kmemleak_after_all "$(cat /tmp/ktap.out)"
+	fi
+fi
 ktap_finish
