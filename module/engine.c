@@ -425,7 +425,12 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 	st->start_ns = e->start_ns;
 	st->stop_ns = e->stop_ns;
 	st->config = e->cfg;
-	st->stop_reason = READ_ONCE(e->stop_reason);
+	/*
+	 * A stop's reason goes with its state, never with a running one:
+	 * the publish work may have read RUNNING just before a stop began.
+	 */
+	st->stop_reason = state == VELOX_STATE_RUNNING ? VELOX_STOP_NONE :
+			  READ_ONCE(e->stop_reason);
 	if (run) {
 		for (i = 0; i < run->nlanes; i++) {
 			const struct velox_lane *l = run->lanes[i];
@@ -448,7 +453,8 @@ static void velox_publish_work(struct work_struct *work)
 					      struct velox_engine,
 					      publish_work);
 
-	velox_engine_publish(e, READ_ONCE(e->state));
+	/* Pairs with velox_engine_begin_stop(): STOPPING comes with its reason. */
+	velox_engine_publish(e, smp_load_acquire(&e->state));
 	queue_delayed_work(system_unbound_wq, &e->publish_work,
 			   msecs_to_jiffies(VELOX_PUBLISH_MS));
 }
@@ -608,7 +614,8 @@ static void velox_engine_begin_stop(struct velox_engine *e, u32 reason)
 
 	lockdep_assert_held(&e->lock);
 	WRITE_ONCE(e->stop_reason, reason);
-	WRITE_ONCE(e->state, VELOX_STATE_STOPPING);
+	/* Pairs with velox_publish_work(): the reason is there first. */
+	smp_store_release(&e->state, VELOX_STATE_STOPPING);
 	for (i = 0; i < e->run->nlanes; i++)
 		velox_lane_stop(e->run->lanes[i]);
 }
