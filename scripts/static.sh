@@ -60,6 +60,7 @@ check kernel_doc kernel_doc
 check userspace_werror make -s -B -C "$top" tools
 # Not among "make tools": built on the kernel source's kselftest_harness.h.
 check selftests_werror make -s -B -C "$top/tools/testing/selftests/velox"
+check torture_werror make -s -B -C "$top/tools/testing/torture"
 # The benchmark is no test, but it must keep building.
 check bench_builds make -s -B -C "$top/tools/bench"
 ktap_finish
