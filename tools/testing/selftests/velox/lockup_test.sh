@@ -12,6 +12,11 @@ KO=${VELOX_KO:-/velox.ko}
 ktap_plan 3
 
 # Soft lockup after 2 * 1 s; hung task after 2 s; RCU stall after 3 s.
+# Put back at the end: the tests after this one run in the same guest,
+# whose vCPUs a loaded host may stall for seconds.
+wt0=$(cat /proc/sys/kernel/watchdog_thresh 2>/dev/null)
+ht0=$(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null)
+rt0=$(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout 2>/dev/null)
 echo 1 > /proc/sys/kernel/watchdog_thresh 2>/dev/null
 echo 2 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
 echo 3 > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout 2>/dev/null
@@ -55,4 +60,7 @@ else
 	ktap_fail soft_lockup_watchdog_armed "kernel.watchdog or kernel.soft_watchdog is off"
 fi
 
+echo "$wt0" > /proc/sys/kernel/watchdog_thresh 2>/dev/null
+echo "$ht0" > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+echo "$rt0" > /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout 2>/dev/null
 ktap_finish
