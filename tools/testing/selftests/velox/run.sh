@@ -17,11 +17,20 @@ KO=${VELOX_KO:-/velox.ko}
 
 # --debug: this is the debug kernel (scripts/vmtest.sh says so), whose
 # checks the debug_* tests need (fault injection); they run there alone.
+# --skip T: leave test T out (one that another boot runs).
 debug=0
-[ "$1" = --debug ] && debug=1
+skip=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--debug) debug=1; shift ;;
+	--skip) skip="$skip $2"; shift 2 ;;
+	*) echo "usage: run.sh [--debug] [--skip TEST]..." >&2; exit 2 ;;
+	esac
+done
 tests=
 for t in *_test.sh *_test; do
 	case $t in debug_*) [ $debug = 1 ] || continue ;; esac
+	case " $skip " in *" $t "*) continue ;; esac
 	[ -x "$t" ] && tests="$tests $t"
 done
 set -- $tests
