@@ -5,7 +5,7 @@
 # kernel's headers when they are installed, else Debian's newest 6.1
 # headers; KDIR=<headers dir> builds elsewhere.  "make deps" installs what
 # building and testing need (scripts/deps.sh, as root); "make check" runs
-# it, then every test harness; "make demo" runs it, then boots a VM and
+# it, then every test harness, "make check-debug" the debug kernel's; "make demo" runs it, then boots a VM and
 # shows the module at work.
 
 # The first of these that holds a kernel Makefile is KDIR.
@@ -40,6 +40,11 @@ print-core-cflags:
 
 check: deps
 	@scripts/check.sh
+
+# The debug kernel's VM selftests and the torture run: longer than make
+# check's budget allows (Documentation/testing.rst, "Timings").
+check-debug: deps
+	@scripts/check.sh vm-debug torture
 
 static:
 	@scripts/static.sh
@@ -79,5 +84,5 @@ clean:
 	$(MAKE) -C tools/testing/core clean
 	$(MAKE) -C tools/bench clean
 
-.PHONY: all deps module tools print-core-cflags check static kunit core-test fuzz bench \
+.PHONY: all deps module tools print-core-cflags check check-debug static kunit core-test fuzz bench \
 	vmtest demo install clean

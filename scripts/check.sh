@@ -10,15 +10,18 @@ usage() {
 	cat <<USAGE
 usage: scripts/check.sh [HARNESS...]
 
-Harnesses (default: all, in this order):
+Harnesses (default: make check's, the first six, in this order; make
+check-debug runs the last two):
   static       W=1 + sparse for 6.1 and 6.12, checkpatch --strict, -Werror
   kunit        KUnit on UML
   kunit-debug  KUnit as a module in the debug kernel (KASAN, lockdep,
                kmemleak) under QEMU, 2 CPUs
   core         module/core under TSan and ASan+UBSan
-  vm           selftests in the VM on 6.1, 6.12 and the debug kernel
-  torture      scripts/torture.sh: 60 s on the debug kernel
+  vm           selftests in the VM on 6.1 and 6.12
   scripts      the plotting and profiling scripts, end to end
+  vm-debug     selftests in the VM on the debug kernel (KASAN, lockdep,
+               kmemleak, fault injection), and CPU hotplug with 4 CPUs
+  torture      scripts/torture.sh: 60 s on the debug kernel
 USAGE
 }
 
@@ -32,6 +35,7 @@ harness_cmd() {
 	kunit-debug) echo "$top/scripts/kunit.sh --debug" ;;
 	core) echo "make -s --no-print-directory -C $top core-test" ;;
 	vm) echo "$top/scripts/vmtest.sh" ;;
+	vm-debug) echo "$top/scripts/vmtest.sh --kernel debug" ;;
 	torture) echo "$top/scripts/torture.sh --kernel debug --duration 60" ;;
 	scripts) echo "$top/tools/testing/scripts/run.sh" ;;
 	*) return 1 ;;
@@ -41,7 +45,7 @@ harness_cmd() {
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 esac
-[ $# = 0 ] && set -- static kunit kunit-debug core vm torture scripts
+[ $# = 0 ] && set -- static kunit kunit-debug core vm scripts
 for h in "$@"; do
 	harness_cmd "$h" >/dev/null || { usage >&2; exit 2; }
 done

@@ -13,24 +13,13 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "names.h"
 #include "torture.h"
 
-#define NCOUNTERS (offsetof(struct velox_counters, __reserved) / sizeof(__u64))
+#define NCOUNTERS VELOX_NR_COUNTERS
 #define RESTING (offsetof(struct velox_counters, resting_qty) / sizeof(__u64))
 #define HIST_EXACT 128
 #define HIST_OVERFLOW (VELOX_HIST_BUCKETS - 1)
-
-static const char *const counter_names[NCOUNTERS] = {
-	"generated", "delivered", "dropped", "sampled", "seq_errors",
-	"bundles", "flushes[full]", "flushes[timeout]", "flushes[drain]",
-	"orders", "rejected", "submitted_qty", "rejected_qty", "fills",
-	"filled_qty", "rested_qty", "cancelled_qty", "expired_qty",
-	"resting_qty", "cas_retries", "full_waits", "idle_yields",
-	"idle_sleeps", "tail_captured", "tail_lost", "tail_partial",
-};
-_Static_assert(VELOX_FLUSH_REASONS == 3, "counter_names lists 3 flushes");
-_Static_assert(offsetof(struct velox_counters, tail_partial) / sizeof(__u64) ==
-	       NCOUNTERS - 1, "counter_names is complete");
 
 static const __u64 *counters(const struct velox_stats *s)
 {
@@ -346,7 +335,7 @@ void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s)
 	for (i = 0; i < NCOUNTERS; i++)
 		if (i != RESTING && sc[i] < pc[i])
 			tt_fail(TT_CK_MONOTONIC, "run %llu (state %u -> %u): %s went back from %llu to %llu",
-				run, p->state, s->state, counter_names[i],
+				run, p->state, s->state, velox_counter_name(i),
 				(unsigned long long)pc[i],
 				(unsigned long long)sc[i]);
 	for (i = 0; i < VELOX_LANES_MAX; i++)
