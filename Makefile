@@ -41,10 +41,11 @@ print-core-cflags:
 check: deps
 	@scripts/check.sh
 
-# The debug kernel's VM selftests and the torture run: longer than make
-# check's budget allows (Documentation/testing.rst, "Timings").
+# What runs in the debug kernel (KUnit, the VM selftests, the torture
+# run): longer than make check's budget allows (Documentation/testing.rst,
+# "Timings").
 check-debug: deps
-	@scripts/check.sh vm-debug torture
+	@scripts/check.sh kunit-debug vm-debug torture
 
 static:
 	@scripts/static.sh

@@ -10,15 +10,15 @@ usage() {
 	cat <<USAGE
 usage: scripts/check.sh [HARNESS...]
 
-Harnesses (default: make check's, the first six, in this order; make
-check-debug runs the last two):
+Harnesses (default: make check's, the first five, in this order; make
+check-debug runs the last three, on the debug kernel):
   static       W=1 + sparse for 6.1 and 6.12, checkpatch --strict, -Werror
   kunit        KUnit on UML
-  kunit-debug  KUnit as a module in the debug kernel (KASAN, lockdep,
-               kmemleak) under QEMU, 2 CPUs
   core         module/core under TSan and ASan+UBSan
   vm           selftests in the VM on 6.1 and 6.12
   scripts      the plotting and profiling scripts, end to end
+  kunit-debug  KUnit as a module in the debug kernel (KASAN, lockdep,
+               kmemleak) under QEMU, 2 CPUs
   vm-debug     selftests in the VM on the debug kernel (KASAN, lockdep,
                kmemleak, fault injection), and CPU hotplug with 4 CPUs
   torture      scripts/torture.sh: 60 s on the debug kernel
@@ -45,7 +45,7 @@ harness_cmd() {
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 esac
-[ $# = 0 ] && set -- static kunit kunit-debug core vm scripts
+[ $# = 0 ] && set -- static kunit core vm scripts
 for h in "$@"; do
 	harness_cmd "$h" >/dev/null || { usage >&2; exit 2; }
 done
