@@ -27,8 +27,9 @@
  *          caller of STOP only waits for that, killably.
  *
  * A CPU that a bound thread runs on going offline stops the run, as a
- * STOP would: the scheduler would move the thread elsewhere and break its
- * binding unseen.  The stats area says why a run stopped.
+ * STOP would: the scheduler moves the thread elsewhere, its binding
+ * broken, and rather than go on unbound, unseen, the run drains there.
+ * The stats area says why a run stopped.
  *
  * Nothing waits on a condition another thread might never meet: a stage
  * with a full output ring returns and retries, the stage downstream keeps
@@ -376,15 +377,23 @@ out_stop_workers:
  * Call with cpus_read_lock() held, kept until the threads wake, so that a
  * CPU going down later finds the run running (velox_engine_cpu_offline()).
  * (lockdep_assert_cpus_held() is not exported to modules.)
+ *
+ * Return: the CPUs a thread was bound to (fewer threads than CPUs leave
+ * some of @cpus out).
  */
-static void velox_workers_bind(struct velox_run *run, u64 cpus)
+static u64 velox_workers_bind(struct velox_run *run, u64 cpus)
 {
-	unsigned int k;
+	unsigned int k, cpu;
+	u64 bound = 0;
 
 	if (!cpus)
-		return;
-	for (k = 0; k < run->nworkers; k++)
-		kthread_bind(run->workers[k].task, velox_nth_cpu(cpus, k));
+		return 0;
+	for (k = 0; k < run->nworkers; k++) {
+		cpu = velox_nth_cpu(cpus, k);
+		kthread_bind(run->workers[k].task, cpu);
+		bound |= BIT_ULL(cpu);
+	}
+	return bound;
 }
 
 /*
@@ -559,7 +568,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 		ret = -EINVAL;
 		goto out_unlock_cpus;
 	}
-	velox_workers_bind(run, runs.cpus);
+	e->bound_cpus = velox_workers_bind(run, runs.cpus);
 
 	/* What runs; read by the threads once they wake. */
 	e->cfg = runs;
@@ -703,12 +712,13 @@ int velox_engine_stop(struct velox_engine *e)
 }
 
 /*
- * A CPU is going offline (called on it, under the hotplug lock, once the
- * scheduler has stopped placing tasks there).  A bound worker on it would
- * be pushed elsewhere and run on unbound: the run stops instead.  The
- * stop is queued: START holds @e->lock while it takes the hotplug lock,
- * so this cannot take @e->lock.  What it reads START wrote under the
- * hotplug lock, before the threads woke.
+ * A CPU is going offline (called on it, under the hotplug lock, after the
+ * scheduler has stopped placing tasks there and moved a bound worker off
+ * it, its binding broken).  Such a worker would go on unbound, unseen:
+ * the run stops, and drains wherever its threads now are.  The stop is
+ * queued: START holds @e->lock while it takes the hotplug lock, so this
+ * cannot take @e->lock.  What it reads START wrote under the hotplug
+ * lock, before the threads woke.
  */
 static int velox_engine_cpu_offline(unsigned int cpu, struct hlist_node *node)
 {
@@ -716,9 +726,9 @@ static int velox_engine_cpu_offline(unsigned int cpu, struct hlist_node *node)
 					     cpuhp_node);
 
 	if (READ_ONCE(e->state) == VELOX_STATE_RUNNING && cpu < 64 &&
-	    (e->cfg.cpus & BIT_ULL(cpu))) {
-		e->offline_run = e->runs;
-		e->offline_cpu = cpu;
+	    (e->bound_cpus & BIT_ULL(cpu))) {
+		WRITE_ONCE(e->offline_run, e->runs);
+		WRITE_ONCE(e->offline_cpu, cpu);
 		queue_work(system_unbound_wq, &e->offline_work);
 	}
 	return 0;
@@ -731,9 +741,10 @@ static void velox_offline_work(struct work_struct *work)
 					      offline_work);
 
 	mutex_lock(&e->lock);
-	if (e->state == VELOX_STATE_RUNNING && e->runs == e->offline_run) {
+	if (e->state == VELOX_STATE_RUNNING &&
+	    e->runs == READ_ONCE(e->offline_run)) {
 		pr_info("run %llu stops: CPU %u, which a worker was bound to, went offline\n",
-			e->runs, e->offline_cpu);
+			e->runs, READ_ONCE(e->offline_cpu));
 		velox_engine_begin_stop(e, VELOX_STOP_CPU_OFFLINE);
 	}
 	mutex_unlock(&e->lock);
@@ -783,6 +794,7 @@ int velox_engine_init(struct velox_engine *e,
 	INIT_WORK(&e->offline_work, velox_offline_work);
 	e->state = VELOX_STATE_STOPPED;
 	e->stop_reason = VELOX_STOP_NONE;
+	e->bound_cpus = 0;
 	e->defaults = *defaults;
 	e->defaults.size = sizeof(e->defaults);
 	e->cfg = e->defaults;

@@ -44,6 +44,7 @@ struct velox_run;
  * @offline_work: stops a run whose bound worker's CPU went offline
  * @offline_run: the run (@runs) @offline_work is to stop
  * @offline_cpu: the CPU that went
+ * @bound_cpus: the CPUs the current or last run's threads were bound to
  */
 struct velox_engine {
 	struct mutex lock;	/* see above */
@@ -69,6 +70,7 @@ struct velox_engine {
 	struct work_struct offline_work;
 	u64 offline_run;
 	unsigned int offline_cpu;
+	u64 bound_cpus;
 };
 
 int velox_engine_init(struct velox_engine *e,

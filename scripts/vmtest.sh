@@ -48,7 +48,7 @@ boot_args() {
 	case $1 in
 	# hotplug_test.sh runs in the 4-CPU boot.
 	debug) echo "--kernel debug --timeout $((timeout * 4)) -- /selftests/velox/run.sh --debug --skip hotplug_test.sh" ;;
-	debug_smp4) echo "--kernel debug --smp 4 --timeout $((timeout * 2)) -- /selftests/velox/hotplug_test.sh" ;;
+	debug_smp4) echo "--kernel debug --smp 4 --timeout $((timeout * 2)) -- /selftests/velox/run.sh --debug hotplug_test.sh" ;;
 	*) echo "--kernel $1 --timeout $timeout -- /selftests/velox/run.sh" ;;
 	esac
 }
@@ -68,29 +68,21 @@ for k in "${kernels[@]}"; do
 done
 make -s -C "$top" tools >&2 || exit 1
 make -s -C "$top/tools/testing/selftests/velox" >&2 || exit 1
+declare -A pid_of
 boot() {
 	# shellcheck disable=SC2046 # boot_args's words, none with spaces
 	"$top/scripts/vm.sh" --log "$tmp/console-$1.log" --no-check \
 		$(boot_args "$1") >"$tmp/guest-$1.out" 2>&1 &
+	pid_of[$1]=$!
 	pids+=($!)
 }
-# The 4-CPU boot waits for the others: 4 vCPUs beside them on 2 host
-# CPUs starve guests enough for their lockup detectors to fire.
-for k in "${boots[@]}"; do
-	[ "$k" = debug_smp4 ] || boot "$k"
-done
 
-i=0
-for k in "${boots[@]}"; do
-	log=$tmp/console-$k.log
-	if [ "$k" = debug_smp4 ]; then
-		boot "$k"
-		i=$((${#pids[@]} - 1))
-	fi
-	wait "${pids[$i]}"
+# collect NAME: wait for boot NAME, report its selftests and kernel log.
+collect() {
+	local k=$1 log=$tmp/console-$1.log rc
+
+	wait "${pid_of[$k]}"
 	ktap_subtest "selftests_$k" $? "$tmp/guest-$k.out"
-	i=$((i + 1))
-
 	if "$top/scripts/kernel-log-check.sh" "$log" >"$tmp/kcheck.out" 2>&1; then
 		ktap_ok "kernel_log_clean_$k"
 		rc=0
@@ -98,11 +90,25 @@ for k in "${boots[@]}"; do
 		ktap_fail "kernel_log_clean_$k" "$(cat "$tmp/kcheck.out")"
 		rc=1
 	fi
-
 	if [ $rc != 0 ] || grep -q 'not ok' "$tmp/guest-$k.out" || ! [ -s "$log" ]; then
 		echo "# guest dmesg ($k):"
 		sed -n '/^@@VELOX-DMESG-BEGIN/,/^@@VELOX-DMESG-END/p' "$log" 2>/dev/null |
 			sed 's/^/# /'
+	fi
+}
+
+# The 4-CPU boot goes alone, after the others: 4 vCPUs beside them on 2
+# host CPUs starve guests enough for their lockup detectors to fire.
+for k in "${boots[@]}"; do
+	[ "$k" = debug_smp4 ] || boot "$k"
+done
+for k in "${boots[@]}"; do
+	[ "$k" = debug_smp4 ] || collect "$k"
+done
+for k in "${boots[@]}"; do
+	if [ "$k" = debug_smp4 ]; then
+		boot "$k"
+		collect "$k"
 	fi
 done
 

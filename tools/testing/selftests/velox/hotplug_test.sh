@@ -12,11 +12,14 @@
 
 KO=${VELOX_KO:-/velox.ko}
 
-ncpus=$(grep -c '^processor' /proc/cpuinfo)
-last=$((ncpus - 1))
+# The present CPUs, online or not ("0-3"): one left offline by an earlier
+# test still counts.
+present=$(cat /sys/devices/system/cpu/present)
+last=${present##*-}
+ncpus=$((last + 1))
 online=/sys/devices/system/cpu/cpu$last/online
 
-ktap_plan 6
+ktap_plan 7
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -74,7 +77,8 @@ velox_threads() {
 if [ "$ncpus" -lt 2 ] || [ ! -w "$online" ]; then
 	for t in bound_run_stops_itself_under_spin bound_run_stops_itself_under_yield \
 		 bound_run_stops_itself_under_sleep start_refuses_an_offline_cpu \
-		 unbound_run_rides_through start_racing_offline_leaves_no_thread_unbound; do
+		 unbound_run_rides_through start_racing_offline_leaves_no_thread_unbound \
+		 a_named_cpu_no_thread_is_bound_to_may_go; do
 		ktap_fail "$t" "needs a second CPU that can go offline ($ncpus CPUs, $online)"
 	done
 	ktap_finish
@@ -94,6 +98,7 @@ fi
 # 1-3: under each backoff policy, the CPU going away stops the run.
 for b in spin yield sleep; do
 	why=
+	dmesg -c >/dev/null
 	velox-ctl start $bind --rate 20k --backoff $b >/dev/null || why="start failed;"
 	sleep 0.5
 	echo 0 > "$online" || why="$why CPU $last did not go offline;"
@@ -140,6 +145,22 @@ off=$(conserved "$json") || why="$why $off;"
 [ -z "$why" ]
 check unbound_run_rides_through $? "$why"
 
+# 7 (first): a CPU of the config that no thread is bound to (one thread,
+# on CPU 0, the first of the list) may go; the run goes on.
+why=
+velox-ctl start --cpus 0-$last --lanes 1 --threads 1 --rate 20k >/dev/null || why="start failed;"
+sleep 0.3
+echo 0 > "$online"
+sleep 1
+json=$(velox-ctl status --json)
+[ "$(jstr "$json" state)" = running ] && [ "$(jstr "$json" stop_reason)" = none ] ||
+	why="$why state '$(jstr "$json" state)', stop_reason '$(jstr "$json" stop_reason)' once CPU $last went;"
+echo 1 > "$online"
+velox-ctl stop >/dev/null || why="$why stop failed;"
+[ -z "$why" ]
+a_named_cpu_rc=$?
+a_named_cpu_why=$why
+
 # 6: START races the CPU going and coming.  Each START either fails
 # (-EINVAL: offline when checked) or runs bound, and a CPU going offline
 # after the check stops the run.  So once the CPU has gone and come back
@@ -185,6 +206,7 @@ echo 1 > "$online"
 echo "# $started STARTs ran, $refused refused, CPU $last going and coming"
 [ -z "$why" ] && [ "$started" -gt 0 ]
 check start_racing_offline_leaves_no_thread_unbound $? "$why ($started started)"
+check a_named_cpu_no_thread_is_bound_to_may_go $a_named_cpu_rc "$a_named_cpu_why"
 
 rmmod velox
 ktap_finish

@@ -17,20 +17,24 @@ KO=${VELOX_KO:-/velox.ko}
 
 # --debug: this is the debug kernel (scripts/vmtest.sh says so), whose
 # checks the debug_* tests need (fault injection); they run there alone.
-# --skip T: leave test T out (one that another boot runs).
+# --skip T: leave test T out (one that another boot runs).  TEST...:
+# only those.
 debug=0
 skip=
+only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--debug) debug=1; shift ;;
 	--skip) skip="$skip $2"; shift 2 ;;
-	*) echo "usage: run.sh [--debug] [--skip TEST]..." >&2; exit 2 ;;
+	-*) echo "usage: run.sh [--debug] [--skip TEST]... [TEST...]" >&2; exit 2 ;;
+	*) only="$only $1"; shift ;;
 	esac
 done
 tests=
 for t in *_test.sh *_test; do
 	case $t in debug_*) [ $debug = 1 ] || continue ;; esac
 	case " $skip " in *" $t "*) continue ;; esac
+	[ -z "$only" ] || case " $only " in *" $t "*) ;; *) continue ;; esac
 	[ -x "$t" ] && tests="$tests $t"
 done
 set -- $tests
