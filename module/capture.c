@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "alloc.h"
 #include "capture.h"
 #include "compat.h"
 #include "core/report.h"
@@ -41,12 +42,11 @@ struct velox_capture *velox_capture_alloc(u64 snapshot_ns,
 
 	if (snapshot_ns && !IS_ENABLED(CONFIG_TRACER_SNAPSHOT))
 		return ERR_PTR(-EOPNOTSUPP);
-	/* A failure is START's -ENOMEM: no report in the kernel log. */
 	cap = __vmalloc(struct_size(cap, spikes, VELOX_TAIL_SPIKES),
-			GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+			VELOX_GFP | __GFP_ZERO);
 	if (!cap)
 		return ERR_PTR(-ENOMEM);
-	cap->ready = bitmap_zalloc(VELOX_TAIL_SPIKES, GFP_KERNEL | __GFP_NOWARN);
+	cap->ready = bitmap_zalloc(VELOX_TAIL_SPIKES, VELOX_GFP);
 	if (!cap->ready)
 		goto out_free_cap;
 	if (IS_ENABLED(CONFIG_TRACER_SNAPSHOT) && snapshot_ns) {

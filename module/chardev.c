@@ -19,7 +19,6 @@
 #include <linux/nospec.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 #include <linux/velox.h>
 
 #include "chardev.h"
@@ -208,7 +207,6 @@ static long velox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  * The stats area, read-only and not executable: refuse such a mapping,
  * and take away VM_MAYWRITE and VM_MAYEXEC so mprotect() cannot add
  * either later.  Not copied into a child, not dumped.
- * remap_vmalloc_range() refuses a length or offset beyond the area.
  */
 static int velox_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -216,9 +214,8 @@ static int velox_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
 		return -EPERM;
-	velox_vm_flags_mod(vma, VM_DONTCOPY | VM_DONTDUMP,
-			   VM_MAYWRITE | VM_MAYEXEC);
-	return remap_vmalloc_range(vma, e->stats.area, vma->vm_pgoff);
+	velox_vm_flags_mod(vma, VM_DONTCOPY, VM_MAYWRITE | VM_MAYEXEC);
+	return velox_stats_mmap(&e->stats, vma);
 }
 
 /* The run's captured spikes, struct velox_spike by struct velox_spike. */

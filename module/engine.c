@@ -18,7 +18,8 @@
  *   run    each thread loops: one step of each of its stages, counting
  *          into its CPU's sink; with nothing to do it backs off (spin,
  *          then yield, then sleep, as configured).  A delayed work
- *          republishes the stats every VELOX_PUBLISH_MS.
+ *          republishes the stats every VELOX_PUBLISH_MS, from a CPU no
+ *          thread is bound to when there is one.
  *   STOP   ask every lane's ingress to stop; each stage finishes once its
  *          upstream has and its input ring is empty, so when every thread
  *          reports done, everything generated was delivered or dropped.
@@ -54,6 +55,7 @@
 
 #include <trace/events/velox.h>
 
+#include "alloc.h"
 #include "capture.h"
 #include "config.h"
 #include "core/backoff.h"
@@ -212,12 +214,6 @@ static void velox_run_free(struct velox_run *run)
 	kfree(run);
 }
 
-/*
- * What a run allocates is sized by the caller's config, and a failure is
- * the caller's -ENOMEM: no allocation-failure report in the kernel log.
- */
-#define VELOX_GFP_RUN	(GFP_KERNEL | __GFP_NOWARN)
-
 static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 					 unsigned int threads)
 {
@@ -228,33 +224,33 @@ static struct velox_run *velox_run_alloc(const struct velox_config *cfg,
 	struct velox_run *run;
 	unsigned int i;
 
-	run = kzalloc(struct_size(run, workers, nworkers), VELOX_GFP_RUN);
+	run = kzalloc(struct_size(run, workers, nworkers), VELOX_GFP);
 	if (!run)
 		return NULL;
 	run->nlanes = cfg->lanes;
 	run->nworkers = nworkers;
-	run->levels = kvcalloc(VELOX_BOOK_LEVELS, sizeof(u64), VELOX_GFP_RUN);
-	run->lanes = kcalloc(cfg->lanes, sizeof(*run->lanes), VELOX_GFP_RUN);
-	run->slots = kcalloc(cfg->lanes, sizeof(*run->slots), VELOX_GFP_RUN);
+	run->levels = kvcalloc(VELOX_BOOK_LEVELS, sizeof(u64), VELOX_GFP);
+	run->lanes = kcalloc(cfg->lanes, sizeof(*run->lanes), VELOX_GFP);
+	run->slots = kcalloc(cfg->lanes, sizeof(*run->slots), VELOX_GFP);
 	if (!run->levels || !run->lanes || !run->slots)
 		goto out_free_run;
 	for (i = 0; i < cfg->lanes; i++) {
-		run->lanes[i] = kvzalloc(sizeof(*run->lanes[i]), VELOX_GFP_RUN);
-		run->slots[i] = kvmalloc(2 * ring_bytes + bundle_bytes, VELOX_GFP_RUN);
+		run->lanes[i] = kvzalloc(sizeof(*run->lanes[i]), VELOX_GFP);
+		run->slots[i] = kvmalloc(2 * ring_bytes + bundle_bytes, VELOX_GFP);
 		if (!run->lanes[i] || !run->slots[i])
 			goto out_free_run;
 	}
 	if (cfg->tail_ns) {
 		u32 stamps = velox_timeline_slots(cfg->ring);
 
-		run->tails = kcalloc(cfg->lanes, sizeof(*run->tails), VELOX_GFP_RUN);
+		run->tails = kcalloc(cfg->lanes, sizeof(*run->tails), VELOX_GFP);
 		if (!run->tails)
 			goto out_free_run;
 		for (i = 0; i < cfg->lanes; i++) {
 			struct velox_timeline *tl = &run->tails[i].timeline;
 
 			tl->stamps = kvcalloc(stamps, sizeof(*tl->stamps),
-					      VELOX_GFP_RUN);
+					      VELOX_GFP);
 			if (!tl->stamps)
 				goto out_free_run;
 			tl->mask = stamps - 1;
@@ -456,6 +452,35 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 	mutex_unlock(&e->stats.lock);
 }
 
+/*
+ * The next publication, on an online CPU no thread of the run is bound
+ * to: summing the sinks and copying the area is a few microseconds on a
+ * production kernel but a millisecond or more under KASAN, and a worker
+ * it ran beside would wait that long (tail_test saw the unbound
+ * workqueue's kworker take 44 % of the spikes' time on the debug kernel,
+ * more than the IRQ its case is about).  When every online CPU has a
+ * thread, anywhere.  Under the hotplug lock, so the CPU chosen is online
+ * when its timer is armed; one that goes later takes the timer and the
+ * work to another as it goes.  @e->bound_cpus was written by START
+ * before it queued the first publication, and not since.
+ */
+static void velox_publish_later(struct velox_engine *e)
+{
+	unsigned long delay = msecs_to_jiffies(VELOX_PUBLISH_MS);
+	unsigned int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (cpu >= 64 || !(e->bound_cpus & BIT_ULL(cpu)))
+			break;
+	}
+	if (cpu < nr_cpu_ids)
+		queue_delayed_work_on(cpu, system_wq, &e->publish_work, delay);
+	else
+		queue_delayed_work(system_unbound_wq, &e->publish_work, delay);
+	cpus_read_unlock();
+}
+
 static void velox_publish_work(struct work_struct *work)
 {
 	struct velox_engine *e = container_of(to_delayed_work(work),
@@ -464,8 +489,7 @@ static void velox_publish_work(struct work_struct *work)
 
 	/* Pairs with velox_engine_begin_stop(): STOPPING comes with its reason. */
 	velox_engine_publish(e, smp_load_acquire(&e->state));
-	queue_delayed_work(system_unbound_wq, &e->publish_work,
-			   msecs_to_jiffies(VELOX_PUBLISH_MS));
+	velox_publish_later(e);
 }
 
 /*
@@ -592,8 +616,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	for (i = 0; i < run->nworkers; i++)
 		wake_up_process(run->workers[i].task);
 	cpus_read_unlock();
-	queue_delayed_work(system_unbound_wq, &e->publish_work,
-			   msecs_to_jiffies(VELOX_PUBLISH_MS));
+	velox_publish_later(e);
 	mutex_unlock(&e->lock);
 	return 0;
 
@@ -869,7 +892,7 @@ ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
 	if (off)
 		return -EINVAL;
 	max = min_t(size_t, count / size, VELOX_READ_SPIKES);
-	bounce = kmalloc_array(max, size, GFP_KERNEL);
+	bounce = kmalloc_array(max, size, VELOX_GFP);
 	if (!bounce)
 		return -ENOMEM;
 	if (mutex_lock_killable(&e->lock)) {

@@ -61,6 +61,7 @@
 #include <asm/trace/irq_vectors.h>
 #endif
 
+#include "alloc.h"
 #include "compat.h"
 #include "noise.h"
 
@@ -447,14 +448,14 @@ struct velox_noise *velox_noise_create(void)
 	struct velox_noise *n;
 	unsigned int cpu, i;
 
-	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	n = kzalloc(sizeof(*n), VELOX_GFP);
 	if (!n)
 		return NULL;
-	n->cpu = kcalloc(nr_cpu_ids, sizeof(*n->cpu), GFP_KERNEL);
+	n->cpu = kcalloc(nr_cpu_ids, sizeof(*n->cpu), VELOX_GFP);
 	if (!n->cpu)
 		goto out_free_noise;
 	for_each_possible_cpu(cpu) {
-		n->cpu[cpu] = kvzalloc_node(sizeof(*n->cpu[cpu]), GFP_KERNEL,
+		n->cpu[cpu] = kvzalloc_node(sizeof(*n->cpu[cpu]), VELOX_GFP,
 					    cpu_to_node(cpu));
 		if (!n->cpu[cpu])
 			goto out_free_logs;

@@ -18,6 +18,8 @@
 #include <linux/vmalloc.h>
 #include <linux/velox.h>
 
+#include "alloc.h"
+#include "compat.h"
 #include "core/sink.h"
 #include "stats.h"
 
@@ -32,20 +34,24 @@ int velox_stats_init(struct velox_stats_state *s)
 
 	mutex_init(&s->lock);
 	s->size = velox_stats_size();
-	s->sinks = kcalloc(nr_cpu_ids, sizeof(*s->sinks), GFP_KERNEL);
+	s->sinks = kcalloc(nr_cpu_ids, sizeof(*s->sinks), VELOX_GFP);
 	if (!s->sinks)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		s->sinks[cpu] = kvzalloc_node(sizeof(*s->sinks[cpu]), GFP_KERNEL,
+		s->sinks[cpu] = kvzalloc_node(sizeof(*s->sinks[cpu]), VELOX_GFP,
 					      cpu_to_node(cpu));
 		if (!s->sinks[cpu])
 			goto out_free_sinks;
 	}
-	/* vmalloc_user: zeroed, and marked so remap_vmalloc_range() may map it. */
-	s->area = vmalloc_user(s->size);
+	/*
+	 * Zeroed, whole pages: what users map holds nothing but the stats.
+	 * Not vmalloc_user(), which has no __GFP_NOWARN: velox_stats_mmap()
+	 * maps the pages itself.
+	 */
+	s->area = __vmalloc(s->size, VELOX_GFP | __GFP_ZERO);
 	if (!s->area)
 		goto out_free_sinks;
-	s->scratch = vzalloc(sizeof(*s->scratch));
+	s->scratch = __vmalloc(sizeof(*s->scratch), VELOX_GFP | __GFP_ZERO);
 	if (!s->scratch)
 		goto out_free_area;
 
@@ -68,6 +74,38 @@ out_free_sinks:
 		kvfree(s->sinks[cpu]);
 	kfree(s->sinks);
 	return -ENOMEM;
+}
+
+/**
+ * velox_stats_mmap() - map the stats area into @vma, read-only
+ * @s: the stats
+ * @vma: the caller's mapping, already without write or exec permission
+ *
+ * Page by page, as remap_vmalloc_range() would for an area allocated
+ * with vmalloc_user().  The mapping may not grow with mremap() (the area
+ * does not) and is left out of core dumps.
+ *
+ * Return: 0, -EINVAL for an offset or a length beyond the area, or
+ * vm_insert_page()'s error.
+ */
+int velox_stats_mmap(struct velox_stats_state *s, struct vm_area_struct *vma)
+{
+	unsigned long pages = s->size >> PAGE_SHIFT, i;
+	int ret;
+
+	if (vma->vm_pgoff > pages || vma_pages(vma) > pages - vma->vm_pgoff)
+		return -EINVAL;
+	for (i = 0; i < vma_pages(vma); i++) {
+		void *kaddr = (char *)s->area +
+			      ((vma->vm_pgoff + i) << PAGE_SHIFT);
+
+		ret = vm_insert_page(vma, vma->vm_start + (i << PAGE_SHIFT),
+				     vmalloc_to_page(kaddr));
+		if (ret)
+			return ret;
+	}
+	velox_vm_flags_mod(vma, VM_DONTEXPAND | VM_DONTDUMP, 0);
+	return 0;
 }
 
 void velox_stats_exit(struct velox_stats_state *s)

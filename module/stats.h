@@ -9,6 +9,7 @@
 
 struct velox_sink;
 struct velox_stats;
+struct vm_area_struct;
 
 /**
  * struct velox_stats_state - counting and publishing
@@ -38,6 +39,7 @@ void velox_stats_reset(struct velox_stats_state *s);
 struct velox_stats *velox_stats_prepare(struct velox_stats_state *s);
 void velox_stats_commit(struct velox_stats_state *s);
 size_t velox_stats_size(void);
+int velox_stats_mmap(struct velox_stats_state *s, struct vm_area_struct *vma);
 
 /**
  * velox_stats_sink() - this CPU's sink, to count into

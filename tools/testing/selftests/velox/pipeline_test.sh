@@ -9,7 +9,7 @@ PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 KO=${VELOX_KO:-/velox.ko}
 DBG=/sys/kernel/debug/velox
 
-ktap_plan 15
+ktap_plan 16
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -117,6 +117,30 @@ rc=$?
 state=$(velox-ctl status --json | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
 [ $rc = 0 ] && [ "$state" = stopped ] && echo "$out" | grep -q ' 0 in flight'
 check ctl_stop_drains_and_summarizes $? "exit $rc, state $state: $out"
+
+# 16: the stats are published from a CPU no worker is bound to: a run on
+# CPU 1 from CPU 0, one on CPU 0 from CPU 1 (the workqueue's events, in a
+# trace instance of this case's own, removed after).
+I=/sys/kernel/debug/tracing/instances/velox_pipeline_test
+why=
+if mkdir $I; then
+	echo 1 >$I/events/workqueue/workqueue_execute_start/enable
+	for w in 0 1; do
+		echo >$I/trace
+		velox-ctl run --duration 1 --rate 10k --cpus $w --threads 1 \
+			--backoff spin >/dev/null || why="$why run on CPU $w failed;"
+		on=$(grep ' function velox_publish_work ' $I/trace |
+			sed 's/^.* \[0*\([0-9][0-9]*\)\] .*/\1/' | sort -u | tr '\n' ' ')
+		[ -n "$on" ] && [ "$on" = "$((1 - w)) " ] ||
+			why="$why run on CPU $w published from CPUs '$on';"
+	done
+	echo 0 >$I/events/workqueue/workqueue_execute_start/enable
+	rmdir $I
+else
+	why="cannot make trace instance $I"
+fi
+[ -z "$why" ]
+check publisher_runs_off_the_workers_cpus $? "$why"
 
 rmmod velox
 ktap_finish
