@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -32,6 +33,16 @@
  */
 #define SETUP_SKIP(fmt, ...) \
 	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
+
+/*
+ * A case runs in a child that leaves through _exit(), which drops what
+ * stdio still holds: with stdout a file (run.sh's), every "# ..." line a
+ * case printed would be lost.  Line by line, they all reach the log.
+ */
+static void __attribute__((constructor)) velox_test_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
 
 /* An errno as words, 0 as "success", for what a case expected and got. */
 static inline const char *velox_errstr(int err)
