@@ -52,7 +52,7 @@ kernel_doc() {
 	}
 }
 
-ktap_plan 7
+ktap_plan 8
 check module_w1_sparse_6.1 "$top/scripts/kbuild.sh" --kernel 6.1 --check
 check module_w1_sparse_6.12 "$top/scripts/kbuild.sh" --kernel 6.12 --check
 check checkpatch_strict "$top/scripts/checkpatch.sh"

@@ -144,6 +144,9 @@ done
 bins=(--bin "$top/tools/velox-ctl/velox-ctl")
 bins+=(--bin "$top/tools/velox-trace/velox-trace")
 bins+=(--bin "$top/scripts/ktap.sh")
+# util-linux's chrt, which busybox lacks: tail_test runs a worker
+# SCHED_FIFO.
+bins+=(--bin "$(command -v chrt)")
 "$top/scripts/mkinitramfs.sh" --out "$tmp/initrd.gz" --ko "$ko" \
 	--cmd "$tmp/cmd.sh" "${bins[@]}" "${tests[@]}" ${adds[@]+"${adds[@]}"} \
 	${shares[@]+"${shares[@]}"}
