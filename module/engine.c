@@ -459,10 +459,11 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
  * it ran beside would wait that long (tail_test saw the unbound
  * workqueue's kworker take 44 % of the spikes' time on the debug kernel,
  * more than the IRQ its case is about).  When every online CPU has a
- * thread, anywhere.  Under the hotplug lock, so the CPU chosen is online
- * when its timer is armed; one that goes later takes the timer and the
- * work to another as it goes.  @e->bound_cpus was written by START
- * before it queued the first publication, and not since.
+ * thread, or the threads are not bound (they may run anywhere), anywhere.
+ * Under the hotplug lock, so the CPU chosen is online when its timer is
+ * armed; one that goes later hands the timer and the work on as it goes
+ * (that one publication may then run anywhere).  @e->bound_cpus was
+ * written by START before it queued the first publication, and not since.
  */
 static void velox_publish_later(struct velox_engine *e)
 {
@@ -470,9 +471,12 @@ static void velox_publish_later(struct velox_engine *e)
 	unsigned int cpu;
 
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (cpu >= 64 || !(e->bound_cpus & BIT_ULL(cpu)))
-			break;
+	cpu = nr_cpu_ids;
+	if (e->bound_cpus) {
+		for_each_online_cpu(cpu) {
+			if (cpu >= 64 || !(e->bound_cpus & BIT_ULL(cpu)))
+				break;
+		}
 	}
 	if (cpu < nr_cpu_ids)
 		queue_delayed_work_on(cpu, system_wq, &e->publish_work, delay);

@@ -13,12 +13,14 @@
  * marked ALLOW_ERROR_INJECTION) is a site; the N-th is made to fail with
  * bpf_override_return(), exactly as failslab and fail_page_alloc would.
  *
- * Sites are what fail-nth and failslab count with ignore-gfp-wait off:
- * an allocation that may not fail (__GFP_NOFAIL) is none.  Only sleeping
- * allocations (__GFP_DIRECT_RECLAIM) count, so an interrupt taken in the
- * window, whose atomic allocations run on the loader's stack, counts
- * nothing: module init runs in process context, and Velox's allocates
- * only with GFP_KERNEL.
+ * An allocation that may not fail (__GFP_NOFAIL) is no site, as for
+ * failslab.  Unlike failslab with ignore-gfp-wait off, only sleeping
+ * allocations (__GFP_DIRECT_RECLAIM) are sites: an interrupt taken in
+ * the window runs in this thread's context, and its atomic allocations
+ * are not init's.  Module init runs in process context, and Velox's
+ * allocates only with GFP_KERNEL (VELOX_GFP).  Nested allocations count
+ * too (a slab refill's page, kmemleak's metadata): what the kernel does
+ * for init is failed as well.
  */
 #include <linux/bpf.h>
 #include <linux/ptrace.h>

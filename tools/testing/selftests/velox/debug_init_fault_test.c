@@ -8,8 +8,10 @@
  * injection points, as failslab and fail_page_alloc do.  For N = 1, 2,
  * ... the module is loaded with the N-th site failing, until a load
  * finishes with the fault still pending: it reached fewer than N sites,
- * so every site was failed once, in order.  That count is printed, and
- * must equal what the program counted in the last, clean load.
+ * so every site was failed once, in order.  That count is printed, with
+ * what the last, clean load reached: the two may differ by the pages a
+ * slab refill or kmemleak's pool takes inside the window, which depend on
+ * what earlier loads left in the caches.
  *
  * Each failed load must fail with ENOMEM and leave nothing behind (no
  * /sys/module/velox, no /dev/velox), and the next load, without a fault,
@@ -89,7 +91,8 @@ FIXTURE_TEARDOWN(velox_init_fault)
 TEST_F_TIMEOUT(velox_init_fault, every_init_allocation_fails_cleanly, 900)
 {
 	struct debug_init_fault__bss *bss = self->skel->bss;
-	unsigned int nth, sites = 0, tolerated = 0;
+	unsigned int nth, sites = 0, tolerated = 0, clean = 0;
+	bool done = false;
 
 	ASSERT_ERRNO(0, unload_module());
 	for (nth = 1; nth <= SITES_MAX; nth++) {
@@ -102,18 +105,22 @@ TEST_F_TIMEOUT(velox_init_fault, every_init_allocation_fails_cleanly, 900)
 		if (!bss->fired) {
 			/* Fewer than @nth sites: each was failed once. */
 			ASSERT_ERRNO(0, err);
-			EXPECT_EQ(sites, bss->seen)
-				TH_LOG("the clean load counted %u sites, the faults %u",
-				       bss->seen, sites);
 			EXPECT_ERRNO(0, device_answers());
+			clean = bss->seen;
+			done = true;
 			break;
 		}
 		sites++;
 		if (getenv("VELOX_FAULT_VERBOSE"))
 			printf("# site %u: %s\n", nth, velox_errstr(err));
 		if (!err) {
-			/* A failure the kernel works around (kvmalloc). */
+			/*
+			 * A failure worked around (kvmalloc's fallback,
+			 * kmemleak's pool, a debugfs entry): the module
+			 * must work all the same.
+			 */
 			tolerated++;
+			EXPECT_ERRNO(0, device_answers());
 			ASSERT_ERRNO(0, unload_module());
 			continue;
 		}
@@ -133,10 +140,10 @@ TEST_F_TIMEOUT(velox_init_fault, every_init_allocation_fails_cleanly, 900)
 		if (!_metadata->passed)
 			return;
 	}
-	ASSERT_GT(SITES_MAX, nth) TH_LOG("more than %u sites?", SITES_MAX);
+	ASSERT_TRUE(done) TH_LOG("more than %u sites?", SITES_MAX);
 	EXPECT_LT(0, sites) TH_LOG("no site in the init window: not counted?");
-	printf("# module init: %u fault sites, each failed the load with ENOMEM and left nothing behind (%u worked around)\n",
-	       sites - tolerated, tolerated);
+	printf("# module init: %u fault sites, each failed the load with ENOMEM and left nothing behind (%u worked around; the clean load reached %u)\n",
+	       sites - tolerated, tolerated, clean);
 }
 
 TEST_HARNESS_MAIN

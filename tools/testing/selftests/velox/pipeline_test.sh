@@ -123,13 +123,14 @@ check ctl_stop_drains_and_summarizes $? "exit $rc, state $state: $out"
 # trace instance of this case's own, removed after).
 I=/sys/kernel/debug/tracing/instances/velox_pipeline_test
 why=
+rmdir $I 2>/dev/null	# one left by a killed run
 if mkdir $I; then
 	echo 1 >$I/events/workqueue/workqueue_execute_start/enable
 	for w in 0 1; do
 		echo >$I/trace
 		velox-ctl run --duration 1 --rate 10k --cpus $w --threads 1 \
 			--backoff spin >/dev/null || why="$why run on CPU $w failed;"
-		on=$(grep ' function velox_publish_work ' $I/trace |
+		on=$(grep -E ' function velox_publish_work( |$)' $I/trace |
 			sed 's/^.* \[0*\([0-9][0-9]*\)\] .*/\1/' | sort -u | tr '\n' ' ')
 		[ -n "$on" ] && [ "$on" = "$((1 - w)) " ] ||
 			why="$why run on CPU $w published from CPUs '$on';"

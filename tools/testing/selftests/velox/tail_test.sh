@@ -352,11 +352,21 @@ check generator_or_queueing_above_capacity $? \
 # (Seen in TCG: at 300 a second, or at 100 with the sleep backoff, the
 # worker falls behind by up to a second; such spikes outlive the log,
 # come out partial, and their IRQ time counts as queueing.)  The worker
-# runs SCHED_FIFO once it is up, so that no task preempts it: on the
-# debug kernel the RCU grace-period kthread and kworkers on its CPU took
-# more of the spikes than the IRQ (preempted 34 % by rcu_sched against
-# irq 27 %), the IRQ's share varying with them.  0.5 s of it stays
-# under the RT throttle's 0.95 s a second.
+# runs SCHED_FIFO once it is up, so that no task preempts it (on the
+# debug kernel the RCU kthread and kworkers took more of the spikes than
+# the IRQ; 0.5 s of it stays under the RT throttle's 0.95 s a second),
+# and the writer SCHED_IDLE.  A spike is 200 us: a handler's time under TCG, where the
+# debug kernel, with nothing else on the CPU, had none of 1 ms.
+#
+# On every kernel the CPU's noise accounting must name ttyS0 its largest
+# IRQ, having counted no more of its IRQs than /proc/interrupts did on
+# that CPU meanwhile.  That irq is the largest cause of the spikes is
+# asserted on Debian's kernels only: under KASAN and lockdep in TCG an
+# IRQ handler, the tick and the worker's own stages each slow down by
+# their own factor, and in eight runs of this case on the debug kernel
+# (17 to 71 spikes each) the largest cause was irq by ttyS0 four times,
+# generator twice and irq by the timer twice: a ranking that says
+# nothing of Velox there.
 irq=$(sed -n 's/^ *\([0-9]*\):.* ttyS0$/\1/p' /proc/interrupts)
 aff=$(cat "/proc/irq/$irq/smp_affinity_list" 2>/dev/null)
 echo $W >"/proc/irq/$irq/smp_affinity_list" ||
@@ -368,18 +378,31 @@ rm -f $D/flood.stop
 sh -c 'while [ ! -e $1 ]; do echo "tail_test: load on the serial port for the irq case"; done' \
 	flood $D/flood.stop >/dev/ttyS0 &
 flood=$!
+chrt -i -p 0 $flood || ktap_diag "cannot make the writer SCHED_IDLE"
 sleep 0.3
-traced irq
-vx run --duration 0.5 --rate 100 --bundle 1 --backoff spin --cpus $W \
-	--threads 1 --tail 1ms >/dev/null &
-run=$!
+# ttyS0's IRQs on CPU $W so far (/proc/interrupts: a column per CPU).
+ttys_on_w() {
+	awk -v col=$((W + 2)) '$NF == "ttyS0" { print $col }' /proc/interrupts
+}
+i0=$(ttys_on_w)
+# The last case's thread may linger in /proc a moment after its stop:
+# the thread made SCHED_FIFO must be this run's.  (START returns with the
+# threads made; the writer is SCHED_IDLE, so that the shell, on its CPU,
+# finds the thread at once.)
 n=0
-until wpid=$(worker_pid velox0) || [ $n -ge 100 ]; do
+while worker_pid velox0 >/dev/null && [ $n -lt 200 ]; do
 	sleep 0.01
 	n=$((n + 1))
 done
-chrt -f -p 1 "$wpid" || ktap_diag "cannot make velox0 (pid ${wpid:-none}) SCHED_FIFO"
-wait $run || ktap_diag "run failed"
+traced irq
+fifo=0
+vx start --rate 100 --bundle 1 --backoff spin --cpus $W --threads 1 \
+	--tail 200us >/dev/null || ktap_diag "start failed"
+wpid=$(worker_pid velox0) && chrt -f -p 1 "$wpid" && fifo=1
+sleep 0.5
+vx stop >/dev/null || ktap_diag "stop failed"
+i1=$(ttys_on_w)
+noise=$(velox-ctl noise --json)
 touch $D/flood.stop
 n=0
 while kill -0 $flood 2>/dev/null && [ $n -lt 50 ]; do
@@ -406,10 +429,20 @@ done
 keep irq
 # shellcheck disable=SC2086
 set -- $first
-[ $valid = 0 ] && [ "$1" = irq ] && [ "$3" = ttyS0 ]
+# The largest IRQ offender in the noise accounting of CPU $W (the run's
+# only CPU): "top" is largest first.
+top=$(echo "$noise" | tr '{' '\n' | grep -m 1 '^"source":"irq"')
+tname=$(echo "$top" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p')
+tcount=$(echo "$top" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+delta=$((${i1:-0} - ${i0:-0}))
+ranked=1
+grep -q ' kasan_report$' /proc/kallsyms && ranked=0
+[ $fifo = 1 ] && [ "$tname" = ttyS0 ] && [ "${tcount:-0}" -gt 0 ] &&
+	[ "$tcount" -le $delta ] &&
+	{ [ $ranked = 0 ] || { [ $valid = 0 ] && [ "$1" = irq ] && [ "$3" = ttyS0 ]; }; }
 check irq_of_a_busy_serial_port_on_the_worker_cpu $? \
-	"expected irq largest, by ttyS0 (IRQ $irq), got: $(said "$json")$jwhy"
-[ "$1" = irq ] && ktap_diag "$(said "$json")"
+	"expected the noise's largest IRQ on CPU $W ttyS0 (IRQ $irq), counted 1 to $delta times (/proc/interrupts), got ${tname:-none} ${tcount:-0} times; $([ $ranked = 1 ] && echo "expected irq the spikes' largest cause, by ttyS0, got: $(said "$json")$jwhy" || echo "spikes not ranked (KASAN): $(said "$json")"); velox0 (pid ${wpid:-not found}) SCHED_FIFO: $([ $fifo = 1 ] && echo yes || echo no)"
+ktap_diag "noise: largest IRQ ${tname:-none}, $tcount of $delta ttyS0 IRQs on CPU $W; spikes: $(said "$json")"
 echo 0 >$T/events/velox/velox_tail/enable
 
 # 9: the sums, over every spike of every run above.  From the trace: each
