@@ -20,7 +20,7 @@ static struct velox_config good_config(void)
 		.flush_us = 100,
 		.ring = 1024,
 		.sample = 1,
-		.spin_cap = 64,
+		.spin_us = 5,
 		.backoff = VELOX_BACKOFF_SLEEP,
 		.policy = VELOX_POLICY_DROP,
 	};
@@ -43,7 +43,7 @@ static void every_range_edge_is_accepted(struct kunit *test)
 	c.flush_us = 1;
 	c.ring = VELOX_RING_MIN;
 	c.sample = 1;
-	c.spin_cap = 1;
+	c.spin_us = 1;
 	KUNIT_EXPECT_EQ(test, velox_config_check(&c), 0);
 	c.lanes = velox_max_lanes();
 	c.rate = VELOX_RATE_MAX;
@@ -51,7 +51,7 @@ static void every_range_edge_is_accepted(struct kunit *test)
 	c.flush_us = VELOX_FLUSH_US_MAX;
 	c.ring = VELOX_RING_MAX;
 	c.sample = VELOX_SAMPLE_MAX;
-	c.spin_cap = VELOX_SPIN_CAP_MAX;
+	c.spin_us = VELOX_SPIN_US_MAX;
 	c.backoff = VELOX_BACKOFF_POLICIES - 1;
 	c.policy = VELOX_POLICIES - 1;
 	c.threads = 4;

@@ -27,7 +27,7 @@ static struct velox_config base_config(void)
 		.flush_us = 50,
 		.ring = 256,
 		.sample = 1,
-		.spin_cap = 64,
+		.spin_us = 5,
 		.backoff = VELOX_BACKOFF_SLEEP,
 		.policy = VELOX_POLICY_DROP,
 		.seed = 1,

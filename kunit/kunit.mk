@@ -8,7 +8,7 @@
 
 VELOX_KUNIT_OBJS := kunit/velox_kunit.o kunit/uapi_kunit.o kunit/ring_kunit.o
 VELOX_KUNIT_OBJS += kunit/hist_kunit.o kunit/bundle_kunit.o kunit/book_kunit.o
-VELOX_KUNIT_OBJS += kunit/backoff_kunit.o kunit/config_kunit.o
+VELOX_KUNIT_OBJS += kunit/backoff_kunit.o kunit/idle_kunit.o kunit/config_kunit.o
 VELOX_KUNIT_OBJS += kunit/lane_kunit.o kunit/ordergen_kunit.o kunit/sink_kunit.o
 VELOX_KUNIT_OBJS += kunit/engine_kunit.o kunit/tail_kunit.o
 VELOX_KUNIT_OBJS += kunit/report_kunit.o kunit/noise_kunit.o

@@ -56,7 +56,7 @@ static void config_print(struct seq_file *m, const struct velox_config *c)
 	seq_printf(m, "flush_us: %u\n", c->flush_us);
 	seq_printf(m, "ring: %u\n", c->ring);
 	seq_printf(m, "sample: %u\n", c->sample);
-	seq_printf(m, "spin_cap: %u\n", c->spin_cap);
+	seq_printf(m, "spin_us: %u\n", c->spin_us);
 	seq_printf(m, "backoff: %s\n", velox_backoff_name(c->backoff));
 	seq_printf(m, "policy: %s\n", velox_policy_name(c->policy));
 	seq_printf(m, "threads: %u\n", c->threads);

@@ -16,8 +16,12 @@
  *          online, bind the threads round-robin to them and wake them; a
  *          failure anywhere unwinds what was done.
  *   run    each thread loops: one step of each of its stages, counting
- *          into its CPU's sink; with nothing to do it backs off (spin,
- *          then yield, then sleep, as configured).  A delayed work
+ *          into its CPU's sink.  With nothing to do it spins for the
+ *          config's window, then (policy sleep) sleeps until its own
+ *          work is due (ingress's next transaction, a bundle's flush
+ *          timeout) or the thread upstream rings its doorbell
+ *          (core/doorbell.h), so a run costs CPU in proportion to its
+ *          rate; policy yield yields instead.  A delayed work
  *          republishes the stats every VELOX_PUBLISH_MS, from a CPU no
  *          thread is bound to when there is one.
  *   STOP   ask every lane's ingress to stop; each stage finishes once its
@@ -42,8 +46,8 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
-#include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -58,7 +62,7 @@
 #include "alloc.h"
 #include "capture.h"
 #include "config.h"
-#include "core/backoff.h"
+#include "core/idle.h"
 #include "core/lane.h"
 #include "engine.h"
 #include "noise.h"
@@ -69,10 +73,6 @@
 
 /* Stats are republished this often while running (the uapi says <= 100). */
 #define VELOX_PUBLISH_MS	50
-
-/* An idle thread under the sleep policy sleeps this long (µs). */
-#define VELOX_IDLE_SLEEP_MIN_US	20
-#define VELOX_IDLE_SLEEP_MAX_US	50
 
 /**
  * struct velox_worker - one kernel thread
@@ -119,18 +119,51 @@ static u64 velox_clock(void)
 	return ktime_get_ns();
 }
 
+/* A lane's doorbell was taken: its sleeper is a worker's task. */
+static void velox_wake(struct velox_doorbell *bell)
+{
+	wake_up_process(bell->sleeper);
+}
+
 /*
- * Nothing to do: back off as the policy says.  Counted into this CPU's
- * sink like everything else (preemption is off only around the count).
+ * Sleep until @wake_at (U64_MAX: no time) or the bell of the thread's
+ * first stage, with the doorbell protocol of core/lane.h.  The state is
+ * set before the last look, so a wake_up_process() after it (the bell, a
+ * STOP, kthread_stop()) finds the thread asleep or about to be, and makes
+ * schedule() return at once.  TASK_IDLE: an idle pipeline is neither a
+ * hung task nor load.
  */
-static void velox_worker_idle(struct velox_worker *w, struct velox_backoff *bo)
+static void velox_worker_sleep(struct velox_worker *w, u64 wake_at)
+{
+	struct velox_doorbell *bell;
+	ktime_t at = ns_to_ktime(wake_at);
+
+	set_current_state(TASK_IDLE);
+	bell = velox_lane_arm(w->lane, w->stages);
+	if (velox_lane_idle(w->lane, w->stages) && !kthread_should_stop())
+		schedule_hrtimeout_range(wake_at == U64_MAX ? NULL : &at,
+					 VELOX_IDLE_SLACK_NS, HRTIMER_MODE_ABS);
+	__set_current_state(TASK_RUNNING);
+	if (bell)
+		velox_doorbell_disarm(bell);
+}
+
+/*
+ * Nothing to do: spin, yield or sleep as core/idle.h decides.  Counted
+ * into this CPU's sink like everything else (preemption is off only
+ * around the count).
+ */
+static void velox_worker_idle(struct velox_worker *w, struct velox_idle *idle)
 {
 	struct velox_stats_state *stats = &w->eng->stats;
+	u64 now = velox_clock();
+	u64 wake_at = velox_lane_wake_at(w->lane, w->stages, now);
 
-	switch (velox_backoff_wait(bo)) {
-	case VELOX_BACKOFF_SPUN:
+	switch (velox_idle_next(idle, now, wake_at)) {
+	case VELOX_IDLE_SPIN:
+		cpu_relax();
 		break;
-	case VELOX_BACKOFF_DO_YIELD:
+	case VELOX_IDLE_YIELD:
 		preempt_disable();
 		velox_stats_sink(stats)->count.idle_yields++;
 		preempt_enable();
@@ -141,11 +174,11 @@ static void velox_worker_idle(struct velox_worker *w, struct velox_backoff *bo)
 		 */
 		schedule();
 		break;
-	case VELOX_BACKOFF_DO_SLEEP:
+	case VELOX_IDLE_SLEEP:
 		preempt_disable();
 		velox_stats_sink(stats)->count.idle_sleeps++;
 		preempt_enable();
-		usleep_range(VELOX_IDLE_SLEEP_MIN_US, VELOX_IDLE_SLEEP_MAX_US);
+		velox_worker_sleep(w, wake_at);
 		break;
 	}
 }
@@ -161,10 +194,11 @@ static int velox_worker_fn(void *arg)
 {
 	struct velox_worker *w = arg;
 	struct velox_engine *e = w->eng;
-	struct velox_backoff bo;
+	struct velox_idle idle;
 	u32 work;
 
-	velox_backoff_init(&bo, e->cfg.spin_cap, e->cfg.backoff);
+	velox_idle_init(&idle, (u64)e->cfg.spin_us * NSEC_PER_USEC,
+			e->cfg.backoff, !(w->stages & VELOX_LANE_INGRESS));
 	while (!kthread_should_stop()) {
 		if (w->done) {
 			/* TASK_IDLE: a parked thread is not a hung task. */
@@ -181,14 +215,14 @@ static int velox_worker_fn(void *arg)
 		preempt_enable();
 
 		if (work) {
-			velox_backoff_reset(&bo);
+			velox_idle_reset(&idle);
 		} else if (velox_lane_done(w->lane, w->stages)) {
 			w->done = true;
 			/* The last thread to drain hands the run to teardown. */
 			if (atomic_dec_and_test(&e->busy))
 				queue_work(system_unbound_wq, &e->halt_work);
 		} else {
-			velox_worker_idle(w, &bo);
+			velox_worker_idle(w, &idle);
 		}
 		cond_resched();
 	}
@@ -264,8 +298,9 @@ out_free_run:
 }
 
 /*
- * Book and lanes, ready to go; every lane paces from the same instant.
- * With tail capture on, each lane captures into @cap.
+ * Book and lanes, ready to go, for the threads already created; every
+ * lane paces from the same instant.  With tail capture on, each lane
+ * captures into @cap.
  */
 static void velox_run_setup(struct velox_run *run,
 			    const struct velox_config *cfg, u64 now,
@@ -282,6 +317,9 @@ static void velox_run_setup(struct velox_run *run,
 		.sample = cfg->sample,
 		.seed = cfg->seed,
 		.start_ns = now,
+		/* Only a thread fed by another sleeps on a bell. */
+		.wake = cfg->backoff == VELOX_BACKOFF_SLEEP &&
+			velox_config_threads(cfg) > 1 ? velox_wake : NULL,
 	};
 	unsigned int i;
 
@@ -305,6 +343,14 @@ static void velox_run_setup(struct velox_run *run,
 		velox_lane_init(run->lanes[i], &p, &run->book, velox_clock,
 				slots, slots + ring_bytes, cfg->ring,
 				slots + 2 * ring_bytes);
+	}
+	/* A bell's sleeper: the thread that runs the stage it feeds. */
+	for (i = 0; i < run->nworkers; i++) {
+		struct velox_worker *w = &run->workers[i];
+		struct velox_doorbell *bell = velox_lane_bell(w->lane, w->stages);
+
+		if (bell)
+			bell->sleeper = w->task;
 	}
 }
 
@@ -654,6 +700,9 @@ static void velox_engine_begin_stop(struct velox_engine *e, u32 reason)
 	smp_store_release(&e->state, VELOX_STATE_STOPPING);
 	for (i = 0; i < e->run->nlanes; i++)
 		velox_lane_stop(e->run->lanes[i]);
+	/* Ingress may sleep until its next transaction: it must see it now. */
+	for (i = 0; i < e->run->nworkers; i++)
+		wake_up_process(e->run->workers[i].task);
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include "chardev.h"
 #include "config.h"
+#include "core/idle.h"
 #include "core/names.h"
 #include "debugfs.h"
 #include "engine.h"
@@ -41,8 +42,8 @@ VELOX_PARAM(unsigned int, uint, ring, 1024,
 	    "Ring capacity in transactions, a power of two: 4..65536");
 VELOX_PARAM(unsigned int, uint, sample, 1,
 	    "Record the latency of 1 transaction in this many");
-VELOX_PARAM(unsigned int, uint, spin_cap, 64,
-	    "Most cpu_relax() calls in one backoff round of an idle thread");
+VELOX_PARAM(unsigned int, uint, spin_us, VELOX_IDLE_SPIN_US_DEFAULT,
+	    "How long (us) an idle thread spins before it yields or sleeps");
 VELOX_PARAM(char *, charp, backoff, "sleep",
 	    "What an idle thread does: spin, yield or sleep");
 VELOX_PARAM(char *, charp, policy, "drop",
@@ -79,7 +80,7 @@ static int velox_params_config(struct velox_config *cfg)
 		.flush_us = flush_us,
 		.ring = ring,
 		.sample = sample,
-		.spin_cap = spin_cap,
+		.spin_us = spin_us,
 		.backoff = b < 0 ? 0 : b,
 		.policy = f < 0 ? 0 : f,
 		.threads = threads > U8_MAX ? U8_MAX : threads,

@@ -32,8 +32,8 @@ const char *velox_config_out_of_range(const struct velox_config *cfg,
 		return "ring";
 	if (cfg->sample < 1 || cfg->sample > VELOX_SAMPLE_MAX)
 		return "sample";
-	if (cfg->spin_cap < 1 || cfg->spin_cap > VELOX_SPIN_CAP_MAX)
-		return "spin_cap";
+	if (cfg->spin_us < 1 || cfg->spin_us > VELOX_SPIN_US_MAX)
+		return "spin_us";
 	if (cfg->backoff >= VELOX_BACKOFF_POLICIES)
 		return "backoff";
 	if (cfg->policy >= VELOX_POLICIES)

@@ -8,6 +8,7 @@
  * each into an empty inline, so this file compiles unchanged there.
  */
 #include <asm/barrier.h>
+#include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
@@ -28,10 +29,25 @@ static inline bool stage_done(const struct velox_lane *l, int idx)
 	return smp_load_acquire(&l->done[idx]);
 }
 
+/*
+ * Stage @idx has new input (or its upstream finished): wake the thread
+ * running it if it sleeps.  Without a wake function nobody ever sleeps on
+ * a bell, and the push costs no barrier.
+ */
+static inline void ring_bell(struct velox_lane *l, int idx,
+			     const struct velox_ring *in)
+{
+	if (l->wake)
+		velox_doorbell_ring(&l->bell[idx], in, l->wake);
+}
+
 static inline void finish(struct velox_lane *l, int idx)
 {
 	/* Everything this stage pushed happens before "done". */
 	smp_store_release(&l->done[idx], true);
+	/* The stage after it must see "done" to finish in turn. */
+	if (idx < IDX_OUTPUT)
+		ring_bell(l, idx + 1, NULL);
 }
 
 static inline u64 sub_sat(u64 a, u64 b)
@@ -59,6 +75,7 @@ void velox_lane_init(struct velox_lane *l, const struct velox_lane_params *p,
 	l->book = book;
 	l->clock = clock;
 	l->tail = p->tail;
+	l->wake = p->wake;
 	l->id = p->id;
 	l->policy = p->policy;
 	velox_ordergen_init(&l->ingress.gen, p->seed, p->id, p->sample, book);
@@ -142,6 +159,8 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_sink *s)
 					   l->ingress.npend, TXN_SIZE);
 		l->ingress.pend_off += pushed;
 		l->ingress.npend -= pushed;
+		if (pushed)
+			ring_bell(l, IDX_MATCHER, &l->to_matcher);
 		if (l->ingress.npend) {
 			c->full_waits++;
 			return pushed;
@@ -172,6 +191,8 @@ static noinline u32 ingress_step(struct velox_lane *l, struct velox_sink *s)
 	WRITE_ONCE(l->ingress.generated, l->ingress.generated + n);
 
 	pushed = velox_ring_push_n(&l->to_matcher, l->ingress.pend, n, TXN_SIZE);
+	if (pushed)
+		ring_bell(l, IDX_MATCHER, &l->to_matcher);
 	if (unlikely(l->tail))
 		ingress_stamped(l, l->policy == VELOX_POLICY_DROP ? pushed : n);
 	if (pushed < n) {
@@ -277,6 +298,8 @@ static noinline u32 matcher_step(struct velox_lane *l, struct velox_sink *s)
 				   l->matcher.npend, TXN_SIZE);
 	l->matcher.pend_off += pushed;
 	l->matcher.npend -= pushed;
+	if (pushed)
+		ring_bell(l, IDX_BUNDLER, &l->to_bundler);
 	return n + pushed;
 }
 
@@ -289,6 +312,7 @@ static bool bundler_send(struct velox_lane *l)
 	}
 	l->bundler.ready = false;
 	l->bundler.open.count = 0;
+	ring_bell(l, IDX_OUTPUT, &l->to_output);
 	return true;
 }
 
@@ -460,4 +484,133 @@ bool velox_lane_done(const struct velox_lane *l, unsigned int stages)
 		if ((stages & BIT(i)) && !stage_done(l, i))
 			return false;
 	return true;
+}
+
+/**
+ * velox_lane_wake_at() - when the thread running @stages next has work
+ * that no other thread will hand it
+ * @l: the lane
+ * @stages: enum velox_lane_stage bits, as given to velox_lane_run()
+ * @now: the lane's clock, read after the step that found nothing
+ *
+ * Ingress's next transaction, the open bundle's flush timeout, or a retry
+ * at a full ring.  A stop still to act on is due now.
+ *
+ * Return: the time (lane clock, ns), or U64_MAX if there is none.
+ */
+u64 velox_lane_wake_at(const struct velox_lane *l, unsigned int stages,
+		       u64 now)
+{
+	u64 at = U64_MAX;
+
+	if ((stages & VELOX_LANE_INGRESS) && !l->done[IDX_INGRESS]) {
+		if (l->ingress.npend)
+			at = now + VELOX_LANE_RETRY_NS;
+		else if (READ_ONCE(l->stop))
+			at = now;
+		else
+			at = l->ingress.next_ns;
+	}
+	if ((stages & VELOX_LANE_MATCHER) && l->matcher.npend)
+		at = min(at, now + VELOX_LANE_RETRY_NS);
+	if (stages & VELOX_LANE_BUNDLER) {
+		if (l->bundler.ready)
+			at = min(at, now + VELOX_LANE_RETRY_NS);
+		else if (l->bundler.open.count)
+			at = min(at, velox_bundler_deadline(&l->bundler.state,
+							    &l->bundler.open));
+	}
+	return at;
+}
+
+/* The stage a contiguous run of stages starts with (its done[] index). */
+static int first_stage(unsigned int stages)
+{
+	return __ffs(stages);
+}
+
+/**
+ * velox_lane_bell() - the doorbell the thread running @stages sleeps on
+ * @l: the lane
+ * @stages: enum velox_lane_stage bits, contiguous (velox_config_stages())
+ *
+ * Only the first of a thread's stages is fed by another thread; the rest
+ * are fed by the thread itself.
+ *
+ * Return: the bell of the first stage's input, or NULL if that is ingress
+ * (which has no input: it sleeps until velox_lane_wake_at() only).
+ */
+struct velox_doorbell *velox_lane_bell(struct velox_lane *l,
+				       unsigned int stages)
+{
+	int idx = first_stage(stages);
+
+	return idx == IDX_INGRESS ? NULL : &l->bell[idx];
+}
+
+/*
+ * What the first of @stages waits for: its input ring, and how much of it
+ * is worth waking for (doorbell.h): what fills the open bundle, for the
+ * bundler; anything, for the others.
+ */
+static const struct velox_ring *awaited(const struct velox_lane *l, int idx,
+					u32 *want)
+{
+	*want = 1;
+	if (idx == IDX_MATCHER)
+		return &l->to_matcher;
+	if (idx == IDX_OUTPUT)
+		return &l->to_output;
+	/* No more than the ring holds: a ring of 4 never holds 15. */
+	if (l->bundler.open.count && !l->bundler.ready)
+		*want = min(l->bundler.state.size - l->bundler.open.count,
+			    velox_ring_capacity(&l->to_bundler));
+	return &l->to_bundler;
+}
+
+/**
+ * velox_lane_arm() - arm the bell of the thread running @stages
+ * @l: the lane
+ * @stages: as for velox_lane_bell()
+ *
+ * Return: the bell armed, or NULL if the thread has none.
+ */
+struct velox_doorbell *velox_lane_arm(struct velox_lane *l,
+				      unsigned int stages)
+{
+	struct velox_doorbell *bell = velox_lane_bell(l, stages);
+	u32 want;
+
+	if (bell) {
+		awaited(l, first_stage(stages), &want);
+		velox_doorbell_arm(bell, want);
+	}
+	return bell;
+}
+
+/**
+ * velox_lane_idle() - after arming the bell: is there still nothing to do?
+ * @l: the lane
+ * @stages: as for velox_lane_bell()
+ *
+ * The last look before sleeping, ordered after velox_lane_arm(): if the
+ * upstream thread pushed what the bell wants, or finished, before it
+ * looked at the bell, this sees it.  Ingress's own due time is
+ * velox_lane_wake_at()'s.
+ *
+ * Return: true if the thread may sleep.
+ */
+bool velox_lane_idle(const struct velox_lane *l, unsigned int stages)
+{
+	int idx = first_stage(stages);
+	const struct velox_ring *in;
+	u32 want;
+
+	/* Finished: its thread has its own stages to finish, or to exit. */
+	if (l->done[idx])
+		return false;
+	if (idx == IDX_INGRESS)
+		return !READ_ONCE(l->stop);
+	in = awaited(l, idx, &want);
+	return velox_ring_count(in) < want && !stage_done(l, idx - 1);
 }

@@ -30,6 +30,7 @@
 #include <linux/velox.h>
 
 #include "bundle.h"
+#include "doorbell.h"
 #include "orderbook.h"
 #include "ordergen.h"
 #include "ring.h"
@@ -40,6 +41,12 @@
 #define VELOX_LANE_BURST	32
 /* Bundles the output stage takes per step. */
 #define VELOX_LANE_BUNDLE_BURST	2
+/*
+ * A stage held up by a full ring (policy block at ingress, the matcher,
+ * the bundler) looks again this long after, asleep: the stage downstream
+ * is busy, so there is nobody to ring a bell for room.
+ */
+#define VELOX_LANE_RETRY_NS	20000
 
 /* Stages, as bits of the mask velox_lane_run() takes. */
 enum velox_lane_stage {
@@ -61,6 +68,8 @@ struct velox_lane_params {
 	u64 seed;
 	u64 start_ns;
 	const struct velox_tail *tail;	/* NULL: tail capture off */
+	/* NULL: no thread of this lane ever sleeps on a doorbell. */
+	velox_wake_fn wake;
 };
 
 typedef u64 (*velox_clock_fn)(void);
@@ -70,6 +79,7 @@ struct velox_lane {
 	struct velox_book *book;
 	velox_clock_fn clock;
 	const struct velox_tail *tail;	/* NULL: tail capture off */
+	velox_wake_fn wake;		/* NULL: nobody sleeps on @bell */
 	u8 id;
 	u8 policy;
 
@@ -118,6 +128,14 @@ struct velox_lane {
 	 */
 	bool done[4];
 
+	/*
+	 * bell[n]: the doorbell of stage n's input, armed by the thread
+	 * running stage n when it sleeps, rung by the stage before it
+	 * after a push or when it finishes (doorbell.h).  bell[0] is unused:
+	 * ingress has no input; its own work is due at a known time.
+	 */
+	struct velox_doorbell bell[4] ____cacheline_aligned_in_smp;
+
 	struct velox_ring to_matcher;
 	struct velox_ring to_bundler;
 	struct velox_ring to_output;
@@ -137,5 +155,26 @@ u32 velox_lane_run(struct velox_lane *l, unsigned int stages,
 		   struct velox_sink *sink);
 void velox_lane_stop(struct velox_lane *l);
 bool velox_lane_done(const struct velox_lane *l, unsigned int stages);
+
+/*
+ * A thread that found nothing to do in @stages (velox_lane_run() returned
+ * 0) and may sleep: idle.h says when.  The protocol, with the thread's own
+ * clock and its own way to sleep:
+ *
+ *	wake_at = velox_lane_wake_at(l, stages, now);
+ *	(velox.ko: set_current_state() first)
+ *	bell = velox_lane_arm(l, stages);	(NULL: no bell, only wake_at)
+ *	if (velox_lane_idle(l, stages))
+ *		sleep until wake_at or the bell;
+ *	if (bell)
+ *		velox_doorbell_disarm(bell);
+ */
+u64 velox_lane_wake_at(const struct velox_lane *l, unsigned int stages,
+		       u64 now);
+struct velox_doorbell *velox_lane_bell(struct velox_lane *l,
+				       unsigned int stages);
+struct velox_doorbell *velox_lane_arm(struct velox_lane *l,
+				      unsigned int stages);
+bool velox_lane_idle(const struct velox_lane *l, unsigned int stages);
 
 #endif /* VELOX_CORE_LANE_H */

@@ -291,7 +291,7 @@ void velox_book_apply(struct velox_book *book, const struct velox_txn *txn,
 			c->rejected_qty += qty;
 		return;
 	}
-	velox_backoff_init(&bo, book->spin_cap, VELOX_BACKOFF_SPIN);
+	velox_backoff_init(&bo, book->spin_cap);
 
 	switch (txn->kind) {
 	case VELOX_KIND_LIMIT:

@@ -2,18 +2,18 @@
 /*
  * Optimization log (a): what idle threads burn.  One lane paced at a
  * fixed rate for one second on two threads (ingress+matcher,
- * bundler+output, as the module runs threads=2), whose idle threads back
- * off the way the module's do (module/core/backoff.h: spin, then yield,
- * then sleep, as far as the policy allows; rig.c does the yield and the
- * sleep).  For each configuration:
+ * bundler+output, as the module runs threads=2), whose idle threads do
+ * what the module's do (module/core/idle.h: spin for the window, then
+ * yield or sleep as far as the policy allows; rig.c yields and sleeps).
+ * For each policy and spin window <w> (µs):
  *
- *   backoff/<rate>/<policy>/cap<n>/cpu       CPU time of both threads
- *                                            per second of run (2.0:
- *                                            both CPUs busy throughout)
- *   backoff/<rate>/<policy>/cap<n>/e2e/p50   end-to-end latency from the
- *   backoff/<rate>/<policy>/cap<n>/e2e/p99   intended send time
- *   backoff/<rate>/<policy>/cap<n>/yields    yields and sleeps per second
- *   backoff/<rate>/<policy>/cap<n>/sleeps    of run, both threads
+ *   backoff/<rate>/<policy>/w<w>/cpu       CPU time of both threads per
+ *                                          second of run (2.0: both
+ *                                          CPUs busy throughout)
+ *   backoff/<rate>/<policy>/w<w>/e2e/p50   end-to-end latency from the
+ *   backoff/<rate>/<policy>/w<w>/e2e/p99   intended send time
+ *   backoff/<rate>/<policy>/w<w>/yields    yields and sleeps per second
+ *   backoff/<rate>/<policy>/w<w>/sleeps    of run, both threads
  *
  * Each repeat runs every configuration once, in turn, so a change of the
  * machine's speed spreads over all of them; each value is the median of
@@ -28,7 +28,7 @@
 #include "rig.h"
 
 #define BACKOFF_RATES	3
-#define BACKOFF_CONFIGS	5
+#define BACKOFF_CONFIGS	6
 #define BACKOFF_VALUES	5
 #define BACKOFF_RUNS_MAX 32
 
@@ -41,16 +41,17 @@ static const struct {
 	{ 10000, "10k" },
 };
 
-/* The module's default is sleep with cap 64 (module/main.c). */
+/* The module's default is sleep, VELOX_IDLE_SPIN_US_DEFAULT (idle.h). */
 static const struct {
 	enum velox_backoff_policy policy;
-	u32 cap;
+	u32 spin_us;
 } configs[BACKOFF_CONFIGS] = {
-	{ VELOX_BACKOFF_SPIN, 64 },
-	{ VELOX_BACKOFF_YIELD, 64 },
+	{ VELOX_BACKOFF_SPIN, VELOX_IDLE_SPIN_US_DEFAULT },
+	{ VELOX_BACKOFF_YIELD, VELOX_IDLE_SPIN_US_DEFAULT },
 	{ VELOX_BACKOFF_SLEEP, 1 },
-	{ VELOX_BACKOFF_SLEEP, 64 },
-	{ VELOX_BACKOFF_SLEEP, 1024 },
+	{ VELOX_BACKOFF_SLEEP, 5 },
+	{ VELOX_BACKOFF_SLEEP, 20 },
+	{ VELOX_BACKOFF_SLEEP, 100 },
 };
 
 enum { V_CPU, V_P50, V_P99, V_YIELDS, V_SLEEPS };
@@ -93,7 +94,7 @@ static int backoff_once(const struct bench_opts *o, u32 rate, unsigned int c,
 				    VELOX_LANE_INGRESS | VELOX_LANE_MATCHER,
 				sinks[i], i ? o->cpu_b : o->cpu_a);
 		th[i].policy = configs[c].policy;
-		th[i].spin_cap = configs[c].cap;
+		th[i].spin_ns = configs[c].spin_us * 1000ull;
 	}
 	secs = rig_run(&r, th, 2);
 	rig_sum(sum, sinks, 2);
@@ -133,10 +134,10 @@ int backoff_bench(const struct bench_opts *o)
 	for (rt = 0; rt < BACKOFF_RATES; rt++) {
 		for (c = 0; c < BACKOFF_CONFIGS; c++) {
 			for (x = 0; x < BACKOFF_VALUES; x++) {
-				snprintf(name, sizeof(name), "backoff/%s/%s/cap%u/%s",
+				snprintf(name, sizeof(name), "backoff/%s/%s/w%u/%s",
 					 rates[rt].name,
 					 velox_backoff_name(configs[c].policy),
-					 configs[c].cap, values[x].name);
+					 configs[c].spin_us, values[x].name);
 				/* Less is better for all: CPU, latency, calls. */
 				bench_result(name, bench_median(v[rt][c][x], runs),
 					     values[x].unit, false);

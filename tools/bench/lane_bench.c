@@ -1,42 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Whole lanes at native speed: the stage steps of module/core/lane.c on
- * pthreads, the way the module's kthreads run them (one round of steps,
- * back off when idle), with a CLOCK_MONOTONIC clock.
+ * pthreads, the way the module's kthreads run them (one round of steps;
+ * idle threads spin, then sleep, under the module's default policy and
+ * spin window), with a CLOCK_MONOTONIC clock.
  *
- *   lane/<t>thr/unpaced    every transaction due at once: throughput of
- *                          the pipeline on t threads (1: all four stages
- *                          on one; 2: ingress+matcher, bundler+output)
- *   lane/2thr/paced1M      paced at 1 M/s: end-to-end latency percentiles
+ *   lane/<t>thr/unpaced          every transaction due at once: throughput
+ *                                of the pipeline on t threads (1: all four
+ *                                stages on one; 2: ingress+matcher,
+ *                                bundler+output)
+ *   lane/<t>thr/paced1M/e2e/<q>  paced at 1 M/s on 1, 2 and 4 threads:
+ *   lane/<t>thr/paced1M/hop/match/<q>   end-to-end latency and each hop:
+ *   lane/<t>thr/paced1M/hop/bundle/<q>  intended time -> matched,
+ *   lane/<t>thr/paced1M/hop/egress/<q>  matched -> bundle flushed (its
+ *                                fill time included), flushed -> output;
+ *                                q = p50, p99, p99.9 (ns)
+ *   lane/cpu/<rate>              CPU time of both threads per second of a
+ *                                run at 10k, 100k, 1M/s on 2 threads
+ *                                (cores): what a run costs at its rate
+ *   lane/2thr/paced10k/e2e/p99   and its latency at 10k/s
  *
  * Each run checks generated == delivered (policy block: nothing dropped)
  * and no transaction out of order; a failure is a wrong result.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/kernel.h>
 #include <linux/velox.h>
 
 #include "bench.h"
 #include "rig.h"
 
+#define LANE_THREADS_MAX	4
+
+/* What one run measured, besides the merged sinks. */
+struct lane_run {
+	double secs;		/* wall time of the run */
+	double cores;		/* CPU time of its threads per second */
+};
+
 /*
  * One run: @threads threads, @period_fp between transactions (0: all due
- * at once), until @n were generated.  Returns the seconds it took, and
- * the merged sinks in @sum; -1 on a wrong result.  Idle threads pause
- * once and try again (spin, cap 1).
+ * at once), until @n were generated, idle threads as the module's under
+ * its defaults.  The merged sinks in @sum.  Returns -1 on a wrong result.
  */
-static double lane_once(const struct bench_opts *o, unsigned int threads,
-			u64 period_fp, uint64_t n, struct velox_sink *sum)
+static int lane_once(const struct bench_opts *o, unsigned int threads,
+		     u64 period_fp, uint64_t n, struct velox_sink *sum,
+		     struct lane_run *res)
 {
 	const struct rig_conf rc = {
 		.lanes = 1, .book_cap = 64, .stop_after = n,
 		.lane = rig_params(period_fp, 1),
 	};
-	struct velox_sink *sinks[2] = { 0 };
-	struct rig_thread th[2];
+	struct velox_sink *sinks[LANE_THREADS_MAX] = { 0 };
+	struct rig_thread th[LANE_THREADS_MAX];
+	uint64_t cpu_ns = 0;
 	unsigned int i;
 	struct rig r;
-	double secs;
 	bool ok;
 
 	if (rig_init(&r, &rc))
@@ -45,51 +65,116 @@ static double lane_once(const struct bench_opts *o, unsigned int threads,
 		rig_free(&r);
 		return -1;
 	}
-	secs = rig_run(&r, th, threads);
+	for (i = 0; i < threads; i++) {
+		th[i].policy = VELOX_BACKOFF_SLEEP;
+		th[i].spin_ns = VELOX_IDLE_SPIN_US_DEFAULT * 1000ull;
+	}
+	res->secs = rig_run(&r, th, threads);
+	for (i = 0; i < threads; i++)
+		cpu_ns += th[i].cpu_ns;
+	res->cores = cpu_ns / 1e9 / res->secs;
 	rig_sum(sum, sinks, threads);
 	ok = rig_check(&r, sum);
 	for (i = 0; i < threads; i++)
 		free(sinks[i]);
 	rig_free(&r);
-	return ok ? secs : -1;
+	return ok ? 0 : -1;
+}
+
+static const struct {
+	u32 q;
+	const char *name;
+} quantiles[] = {
+	{ 500000, "p50" }, { 990000, "p99" }, { 999000, "p99.9" },
+};
+
+static const struct {
+	int stage;
+	const char *name;
+} hops[] = {
+	{ VELOX_STAGE_E2E, "e2e" },
+	{ VELOX_STAGE_MATCH, "hop/match" },
+	{ VELOX_STAGE_BUNDLE, "hop/bundle" },
+	{ VELOX_STAGE_EGRESS, "hop/egress" },
+};
+
+/* 1 M/s for one second on @threads: e2e and each hop's quantiles. */
+static int lane_paced1M(const struct bench_opts *o, unsigned int threads,
+			struct velox_sink *sum)
+{
+	struct lane_run res;
+	unsigned int h, q;
+	char name[96];
+
+	if (lane_once(o, threads, 1000ull << 16, 1000000, sum, &res))
+		return 1;
+	for (h = 0; h < ARRAY_SIZE(hops); h++) {
+		for (q = 0; q < ARRAY_SIZE(quantiles); q++) {
+			snprintf(name, sizeof(name), "lane/%uthr/paced1M/%s/%s",
+				 threads, hops[h].name, quantiles[q].name);
+			bench_result(name,
+				     velox_hist_quantile(&sum->hist[hops[h].stage],
+							 quantiles[q].q),
+				     "ns", false);
+		}
+	}
+	return 0;
+}
+
+/* One second at each rate on 2 threads: CPU per second of run. */
+static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
+{
+	static const struct {
+		u32 rate;
+		const char *name;
+	} rates[] = { { 10000, "10k" }, { 100000, "100k" }, { 1000000, "1M" } };
+	struct lane_run res;
+	unsigned int i;
+	char name[64];
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(rates); i++) {
+		if (lane_once(o, 2, (1000000000ull << 16) / rates[i].rate,
+			      rates[i].rate, sum, &res)) {
+			ret = 1;
+			continue;
+		}
+		snprintf(name, sizeof(name), "lane/cpu/%s", rates[i].name);
+		bench_result(name, res.cores, "cores", false);
+		if (rates[i].rate == 10000)
+			bench_result("lane/2thr/paced10k/e2e/p99",
+				     velox_hist_quantile(&sum->hist[VELOX_STAGE_E2E],
+							 990000),
+				     "ns", false);
+	}
+	return ret;
 }
 
 int lane_bench(const struct bench_opts *o)
 {
 	struct velox_sink *sum = rig_alloc(sizeof(*sum));
 	unsigned int threads, r;
+	struct lane_run res;
 	int ret = 0;
 
 	for (threads = 1; threads <= 2; threads++) {
-		double best = 0, secs;
+		double best = 0;
 		char name[64];
 
 		for (r = 0; r < o->repeat; r++) {
-			secs = lane_once(o, threads, 0, o->count, sum);
-			if (secs < 0) {
+			if (lane_once(o, threads, 0, o->count, sum, &res)) {
 				ret = 1;
 				break;
 			}
-			if (o->count / secs > best)
-				best = o->count / secs;
+			if (o->count / res.secs > best)
+				best = o->count / res.secs;
 		}
 		snprintf(name, sizeof(name), "lane/%uthr/unpaced", threads);
 		bench_result(name, best / 1e6, "Mops/s", true);
 	}
-
-	/* 1 M/s for one second: 1000 ns between transactions. */
-	if (lane_once(o, 2, 1000ull << 16, 1000000, sum) < 0) {
-		ret = 1;
-	} else {
-		const struct velox_hist *h = &sum->hist[VELOX_STAGE_E2E];
-
-		bench_result("lane/2thr/paced1M/e2e/p50",
-			     velox_hist_quantile(h, 500000), "ns", false);
-		bench_result("lane/2thr/paced1M/e2e/p99",
-			     velox_hist_quantile(h, 990000), "ns", false);
-		bench_result("lane/2thr/paced1M/e2e/p99.9",
-			     velox_hist_quantile(h, 999000), "ns", false);
-	}
+	for (threads = 1; threads <= LANE_THREADS_MAX; threads *= 2)
+		ret |= lane_paced1M(o, threads, sum);
+	ret |= lane_cpu(o, sum);
 	free(sum);
 	return ret;
 }

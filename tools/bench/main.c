@@ -332,7 +332,7 @@ static void usage(FILE *out)
 	      "            inside a preemption; reading a 32-segment window\n"
 	      "Experiments of Documentation/optimization-log.rst (only when named;\n"
 	      "configurations interleaved, each value the median of --repeat runs):\n"
-	      "  backoff   idle policy spin|yield|sleep and spin cap on a paced lane\n"
+	      "  backoff   idle policy spin|yield|sleep and spin window on a paced lane\n"
 	      "            (1M/s, 100k/s, 10k/s): CPU time per second, e2e p50/p99\n"
 	      "  sharing   stage counters per thread vs one shared struct (plain or\n"
 	      "            atomic adds): 2 lanes on 2 threads; counters on the same\n"

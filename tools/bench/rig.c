@@ -4,24 +4,21 @@
  * lanes.  See rig.h.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+#include <asm/processor.h>
+#include <linux/futex.h>
 #include <linux/velox.h>
 
 #include "bench.h"
 #include "rig.h"
-
-/*
- * An idle thread under the sleep policy sleeps as the module's
- * usleep_range(20, 50) does: 20 µs asked for, up to 30 µs more allowed
- * (the timer slack), so the timer can be merged with others.
- */
-#define RIG_SLEEP_NS		20000
-#define RIG_SLEEP_SLACK_NS	30000
 
 void *rig_alloc(size_t size)
 {
@@ -118,25 +115,69 @@ void rig_thread_init(struct rig_thread *t, struct rig *r, unsigned int lane,
 	t->stages = stages;
 	t->sink = sink;
 	t->cpu = cpu;
-	t->spin_cap = 1;
 	t->policy = VELOX_BACKOFF_SPIN;
+}
+
+/* Only a thread whose first stage another thread feeds has a bell. */
+static void rig_idle_init(struct rig_thread *t)
+{
+	velox_idle_init(&t->idle, t->spin_ns, t->policy,
+			!(t->stages & VELOX_LANE_INGRESS));
+}
+
+/* A doorbell was taken: its sleeper waits on the bell's own word. */
+static void rig_wake(struct velox_doorbell *bell)
+{
+	syscall(SYS_futex, &bell->armed, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/*
+ * What velox_worker_sleep() does in the module.  futex_wait() returns at
+ * once if the bell is no longer armed (the producer took it between our
+ * last look and the wait), so no wake-up is lost without the task state
+ * the module sets.  The timeout is absolute, on CLOCK_MONOTONIC, which
+ * the lane's clock is.
+ */
+static void rig_sleep(struct rig_thread *t, u64 wake_at)
+{
+	struct velox_doorbell *bell;
+	struct timespec at = {
+		.tv_sec = wake_at / 1000000000ull,
+		.tv_nsec = wake_at % 1000000000ull,
+	};
+
+	bell = velox_lane_arm(t->lane, t->stages);
+	if (!bell) {
+		/* Ingress first: nobody feeds it, its stop is its own. */
+		if (wake_at != U64_MAX && velox_lane_idle(t->lane, t->stages))
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at,
+					NULL);
+		return;
+	}
+	if (velox_lane_idle(t->lane, t->stages))
+		syscall(SYS_futex, &bell->armed, FUTEX_WAIT_BITSET_PRIVATE, 1,
+			wake_at == U64_MAX ? NULL : &at, NULL,
+			FUTEX_BITSET_MATCH_ANY);
+	velox_doorbell_disarm(bell);
 }
 
 /* What velox_worker_idle() does in the module, with userspace calls. */
 static void rig_idle(struct rig_thread *t)
 {
-	static const struct timespec nap = { 0, RIG_SLEEP_NS };
+	u64 now = bench_now_ns();
+	u64 wake_at = velox_lane_wake_at(t->lane, t->stages, now);
 
-	switch (velox_backoff_wait(&t->bo)) {
-	case VELOX_BACKOFF_SPUN:
+	switch (velox_idle_next(&t->idle, now, wake_at)) {
+	case VELOX_IDLE_SPIN:
+		cpu_relax();
 		break;
-	case VELOX_BACKOFF_DO_YIELD:
+	case VELOX_IDLE_YIELD:
 		t->sink->count.idle_yields++;
 		sched_yield();
 		break;
-	case VELOX_BACKOFF_DO_SLEEP:
+	case VELOX_IDLE_SLEEP:
 		t->sink->count.idle_sleeps++;
-		nanosleep(&nap, NULL);
+		rig_sleep(t, wake_at);
 		break;
 	}
 }
@@ -159,7 +200,7 @@ static void rig_loop(struct rig_thread *t)
 		work = t->step ? t->step(t) :
 				 velox_lane_run(t->lane, t->stages, t->sink);
 		if (work)
-			velox_backoff_reset(&t->bo);
+			velox_idle_reset(&t->idle);
 		else
 			rig_idle(t);
 		/* in.generated is written by this thread: a plain read. */
@@ -174,8 +215,8 @@ static void *rig_thread_fn(void *arg)
 	uint64_t cpu0;
 
 	bench_pin(t->cpu);
-	prctl(PR_SET_TIMERSLACK, RIG_SLEEP_SLACK_NS);
-	velox_backoff_init(&t->bo, t->spin_cap, t->policy);
+	prctl(PR_SET_TIMERSLACK, VELOX_IDLE_SLACK_NS);
+	rig_idle_init(t);
 	__atomic_fetch_add(&t->rig->ready, 1, __ATOMIC_RELEASE);
 	while (!t->rig->go)
 		;
@@ -187,7 +228,7 @@ static void *rig_thread_fn(void *arg)
 
 void rig_run_here(struct rig *r, struct rig_thread *t)
 {
-	velox_backoff_init(&t->bo, t->spin_cap, t->policy);
+	rig_idle_init(t);
 	r->lanes[0]->ingress.next_ns = bench_now_ns();
 	rig_loop(t);
 }
@@ -206,11 +247,13 @@ int rig_split_lane(struct rig *r, struct rig_thread *th,
 			return -1;
 		}
 		velox_sink_init(sinks[i]);
+		/* As velox_config_stages() splits a lane in the module. */
 		stages = threads == 1 ? VELOX_LANE_ALL :
+			 threads == 4 ? 1u << i :
 			 i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
 			     VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
 		rig_thread_init(&th[i], r, 0, stages, sinks[i],
-				i ? cpu_b : cpu_a);
+				i % 2 ? cpu_b : cpu_a);
 	}
 	return 0;
 }
@@ -221,6 +264,10 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 	unsigned int i;
 	int err;
 
+	/* A lane one of whose threads may sleep rings bells (none runs yet). */
+	for (i = 0; i < n; i++)
+		if (th[i].policy == VELOX_BACKOFF_SLEEP)
+			th[i].lane->wake = rig_wake;
 	for (i = 0; i < n; i++) {
 		err = pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
 		if (err) {

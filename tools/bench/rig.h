@@ -5,11 +5,13 @@
  *
  * The rig owns what the module's engine owns: one order book shared by
  * every lane, each lane's rings, and the threads.  A thread runs one step
- * of its stages at a time, as velox_worker_fn() does, and backs off with
- * module/core/backoff.h when a step found nothing to do; yield and sleep
- * are done the way userspace can (sched_yield(), nanosleep()).  Cases
- * that need more than a plain step (a second sink, a tap on the bundle
- * ring) give the thread a step function of their own.
+ * of its stages at a time, as velox_worker_fn() does, and when a step
+ * found nothing to do it spins, yields or sleeps as module/core/idle.h
+ * decides, the way userspace can: sched_yield(), a futex on the lane's
+ * doorbell (core/doorbell.h) where velox.ko sleeps in schedule(), and
+ * clock_nanosleep() until ingress's next transaction, with the module's
+ * timer slack.  Cases that need more than a plain step (a second sink, a
+ * tap on the bundle ring) give the thread a step function of their own.
  */
 #ifndef VELOX_BENCH_RIG_H
 #define VELOX_BENCH_RIG_H
@@ -18,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backoff.h"
+#include "idle.h"
 #include "lane.h"
 
 #define RIG_LANES_MAX	2
@@ -57,9 +59,9 @@ struct rig_thread {
 	/* One step; NULL: velox_lane_run(lane, stages, sink). */
 	u32 (*step)(struct rig_thread *t);
 	void *priv;			/* for @step */
-	u32 spin_cap;			/* backoff when idle; 0 means 1 */
+	uint64_t spin_ns;		/* the idle spin window */
 	enum velox_backoff_policy policy;
-	struct velox_backoff bo;
+	struct velox_idle idle;
 	uint64_t cpu_ns;		/* CPU time of this thread in the run */
 	pthread_t tid;
 };
@@ -78,15 +80,15 @@ bool rig_conserved(struct rig *r, const struct velox_counters *sum);
 int rig_init(struct rig *r, const struct rig_conf *c);
 void rig_free(struct rig *r);
 
-/* A thread of @r on lane @lane, with defaults (spin, cap 1). */
+/* A thread of @r on lane @lane, with defaults (policy spin). */
 void rig_thread_init(struct rig_thread *t, struct rig *r, unsigned int lane,
 		     unsigned int stages, struct velox_sink *sink, int cpu);
 
 /*
  * Lane 0 of @r on @threads threads: 1 runs every stage; 2 run ingress and
- * matcher on @cpu_a, bundler and output on @cpu_b.  Each thread counts
- * into a sink of its own, returned in @sinks (free them).  0, or -1 if
- * out of memory.
+ * matcher on @cpu_a, bundler and output on @cpu_b; 4 run a stage each,
+ * alternating between @cpu_a and @cpu_b.  Each thread counts into a sink
+ * of its own, returned in @sinks (free them).  0, or -1 if out of memory.
  */
 int rig_split_lane(struct rig *r, struct rig_thread *th,
 		   struct velox_sink **sinks, unsigned int threads,

@@ -17,7 +17,7 @@ enum {
 	SET_RATE = 1 << 0, SET_LANES = 1 << 1, SET_BUNDLE = 1 << 2,
 	SET_FLUSH = 1 << 3, SET_RING = 1 << 4, SET_BACKOFF = 1 << 5,
 	SET_POLICY = 1 << 6, SET_SAMPLE = 1 << 7, SET_CPUS = 1 << 8,
-	SET_THREADS = 1 << 9, SET_SEED = 1 << 10, SET_SPIN_CAP = 1 << 11,
+	SET_THREADS = 1 << 9, SET_SEED = 1 << 10, SET_SPIN_US = 1 << 11,
 	SET_TAIL = 1 << 12,
 };
 
@@ -33,7 +33,7 @@ const struct option start_long_opts[START_LONG_OPTS] = {
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "threads", required_argument, NULL, 't' },
 	{ "seed", required_argument, NULL, 'S' },
-	{ "spin-cap", required_argument, NULL, 'C' },
+	{ "spin-us", required_argument, NULL, 'C' },
 	{ "tail", required_argument, NULL, 'T' },
 };
 
@@ -51,7 +51,7 @@ void start_opts_usage(FILE *out)
 	      "  -c, --cpus LIST       bind threads round-robin to CPUs (0-1,3)\n"
 	      "  -t, --threads N       threads per lane: 1, 2 or 4 (0: auto)\n"
 	      "  -S, --seed N          seed of the order mix\n"
-	      "  -C, --spin-cap N      most cpu_relax() per backoff round\n"
+	      "  -C, --spin-us N       idle threads spin N us, then yield or sleep\n"
 	      "  -T, --tail DURATION   capture every sampled transaction whose\n"
 	      "                        end-to-end latency reaches DURATION (500ns,\n"
 	      "                        200us, 1.5ms, 2s; at most 60s), with its\n"
@@ -278,8 +278,8 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		o->set |= SET_SEED;
 		break;
 	case 'C':
-		c->spin_cap = v;
-		o->set |= SET_SPIN_CAP;
+		c->spin_us = v;
+		o->set |= SET_SPIN_US;
 		break;
 	}
 	return 1;
@@ -312,8 +312,8 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 		cfg->threads = c->threads;
 	if (o->set & SET_SEED)
 		cfg->seed = c->seed;
-	if (o->set & SET_SPIN_CAP)
-		cfg->spin_cap = c->spin_cap;
+	if (o->set & SET_SPIN_US)
+		cfg->spin_us = c->spin_us;
 	if (o->set & SET_TAIL) {
 		cfg->tail_ns = c->tail_ns;
 		/* Tail capture off turns its snapshot off too. */
@@ -363,9 +363,9 @@ static void explain_einval(const struct velox_config *c,
 	else if (!strcmp(bad, "sample"))
 		vx_err(w, "--sample %u: must be 1..%u", c->sample,
 		       VELOX_SAMPLE_MAX);
-	else if (!strcmp(bad, "spin_cap"))
-		vx_err(w, "--spin-cap %u: must be 1..%u", c->spin_cap,
-		       VELOX_SPIN_CAP_MAX);
+	else if (!strcmp(bad, "spin_us"))
+		vx_err(w, "--spin-us %u: must be 1..%u", c->spin_us,
+		       VELOX_SPIN_US_MAX);
 	else if (!strcmp(bad, "threads"))
 		vx_err(w, "--threads %u: must be 1, 2 or 4 (0: auto)",
 		       c->threads);

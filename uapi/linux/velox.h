@@ -17,8 +17,11 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped on any incompatible change to what this header describes. */
-#define VELOX_ABI_VERSION	1
+/*
+ * Bumped on any incompatible change to what this header describes.
+ * 2: struct velox_config's spin_cap (cpu_relax() calls) became spin_us.
+ */
+#define VELOX_ABI_VERSION	2
 
 /* The misc device is /dev/VELOX_DEVICE_NAME. */
 #define VELOX_DEVICE_NAME	"velox"
@@ -75,8 +78,8 @@ struct velox_info {
 
 enum velox_backoff_policy {
 	VELOX_BACKOFF_SPIN = 0,		/* never give up the CPU */
-	VELOX_BACKOFF_YIELD = 1,	/* spin, then yield */
-	VELOX_BACKOFF_SLEEP = 2,	/* spin, then yield, then sleep */
+	VELOX_BACKOFF_YIELD = 1,	/* spin the window, then yield */
+	VELOX_BACKOFF_SLEEP = 2,	/* spin the window, then sleep until work */
 	VELOX_BACKOFF_POLICIES
 };
 
@@ -93,7 +96,7 @@ enum velox_policy {
 #define VELOX_RING_MAX		65536u
 #define VELOX_FLUSH_US_MAX	1000000u
 #define VELOX_SAMPLE_MAX	1000000u
-#define VELOX_SPIN_CAP_MAX	65536u
+#define VELOX_SPIN_US_MAX	10000u
 #define VELOX_TAIL_NS_MAX	60000000000ull	/* a minute */
 
 /**
@@ -109,9 +112,10 @@ enum velox_policy {
  *	VELOX_RING_MAX; the ring of bundles holds @ring / 16 (at least 4)
  * @sample: record the latency of 1 transaction in @sample: 1 ..
  *	VELOX_SAMPLE_MAX
- * @spin_cap: most cpu_relax() calls in one backoff round of a thread
- *	that finds no work: 1 .. VELOX_SPIN_CAP_MAX (a lost order-book race
- *	backs off with the book's own fixed cap, 64)
+ * @spin_us: how long (µs) a thread that finds no work spins, waiting for
+ *	work from the thread upstream, before it yields or sleeps as @backoff
+ *	says: 1 .. VELOX_SPIN_US_MAX.  (Work of its own due later than this,
+ *	such as ingress's next transaction, it sleeps for at once.)
  * @backoff: enum velox_backoff_policy, for threads that find no work
  * @policy: enum velox_policy: what ingress does at a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2
@@ -145,7 +149,7 @@ struct velox_config {
 	__u32 flush_us;
 	__u32 ring;
 	__u32 sample;
-	__u32 spin_cap;
+	__u32 spin_us;
 	__u8 backoff;
 	__u8 policy;
 	__u8 threads;

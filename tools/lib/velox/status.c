@@ -86,10 +86,10 @@ static const char *fmt_off(char *b, size_t len, __u64 ns)
 void vx_print_config_json(FILE *out, const struct velox_config *c)
 {
 	fprintf(out, "{\"lanes\":%u,\"rate\":%u,\"bundle\":%u,\"flush_us\":%u,"
-		"\"ring\":%u,\"sample\":%u,\"spin_cap\":%u,\"backoff\":\"%s\","
+		"\"ring\":%u,\"sample\":%u,\"spin_us\":%u,\"backoff\":\"%s\","
 		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\","
 		"\"tail_ns\":%llu,\"snapshot_ns\":%llu}", c->lanes, c->rate,
-		c->bundle, c->flush_us, c->ring, c->sample, c->spin_cap,
+		c->bundle, c->flush_us, c->ring, c->sample, c->spin_us,
 		velox_backoff_name(c->backoff), velox_policy_name(c->policy),
 		c->threads, c->seed, c->cpus, c->tail_ns, c->snapshot_ns);
 }

@@ -60,7 +60,7 @@ void tt_config_valid(struct tt_start *s, const struct velox_info *info,
 	c->flush_us = log_uniform(1, VELOX_FLUSH_US_MAX);
 	c->ring = 1u << tt_rand_range(2, 16);
 	c->sample = log_uniform(1, VELOX_SAMPLE_MAX);
-	c->spin_cap = log_uniform(1, VELOX_SPIN_CAP_MAX);
+	c->spin_us = log_uniform(1, VELOX_SPIN_US_MAX);
 	c->backoff = tt_rand_below(VELOX_BACKOFF_POLICIES);
 	c->policy = tt_rand_below(VELOX_POLICIES);
 	c->threads = threads[tt_rand_below(4)];
@@ -105,8 +105,8 @@ static const struct bad_field bad_fields[] = {
 	BAD("ring > max", ring, VELOX_RING_MAX * 2),
 	BAD("sample 0", sample, 0),
 	BAD("sample > max", sample, VELOX_SAMPLE_MAX + 1),
-	BAD("spin_cap 0", spin_cap, 0),
-	BAD("spin_cap > max", spin_cap, VELOX_SPIN_CAP_MAX + 1),
+	BAD("spin_us 0", spin_us, 0),
+	BAD("spin_us > max", spin_us, VELOX_SPIN_US_MAX + 1),
 	BAD("backoff unknown", backoff, VELOX_BACKOFF_POLICIES),
 	BAD("backoff 255", backoff, 255),
 	BAD("policy unknown", policy, VELOX_POLICIES),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace shim: the compare-and-exchange the order book uses.
+ * Userspace shim: the compare-and-exchange the order book uses, and the
+ * exchange a doorbell is taken with (core/doorbell.h).
  *
  * The kernel's try_cmpxchg() is fully ordered when it succeeds and gives no
  * ordering when it fails; a sequentially consistent C11 exchange with a
@@ -33,5 +34,8 @@ void velox_shim_cas_hook(void *ptr);
 				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);	\
 })
 #define try_cmpxchg64(ptr, oldp, new)	try_cmpxchg(ptr, oldp, new)
+
+/* The kernel's xchg() is fully ordered: a sequentially consistent exchange. */
+#define xchg(ptr, v)	__atomic_exchange_n((ptr), (v), __ATOMIC_SEQ_CST)
 
 #endif /* VELOX_SHIM_LINUX_ATOMIC_H */

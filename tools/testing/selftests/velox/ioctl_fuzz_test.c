@@ -432,7 +432,7 @@ static void mutate_config(struct fuzz *f, struct velox_config *c)
 	case 3: c->flush_us = v; break;
 	case 4: c->ring = v; break;
 	case 5: c->sample = v; break;
-	case 6: c->spin_cap = v; break;
+	case 6: c->spin_us = v; break;
 	case 7: c->backoff = v; break;
 	case 8: c->policy = v; break;
 	case 9: c->threads = v; break;
