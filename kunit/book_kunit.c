@@ -283,7 +283,38 @@ static void hints_follow_best_prices(struct kunit *test)
 	KUNIT_EXPECT_GE(test, f->book.bids_below, 11);
 }
 
-/* No ask below the ask hint, no bid at or above the bid hint, ever. */
+/* A market order that empties a side leaves both of its bounds closed. */
+static void a_side_emptied_by_a_market_order_is_closed(struct kunit *test)
+{
+	struct fixture *f = setup(test);
+
+	sell(f, 1030, 2);
+	sell(f, 1040, 3);
+	KUNIT_EXPECT_EQ(test, f->book.asks_from, 30);
+	KUNIT_EXPECT_EQ(test, f->book.asks_to, 41);
+	order(f, VELOX_KIND_MARKET, VELOX_SIDE_BID, 0, 5);
+	KUNIT_EXPECT_EQ(test, f->st.expired_qty, 0);
+	/* Nothing between the bounds: the next market walks no level. */
+	KUNIT_EXPECT_GE(test, f->book.asks_from, f->book.asks_to);
+	order(f, VELOX_KIND_MARKET, VELOX_SIDE_BID, 0, 1);
+	KUNIT_EXPECT_EQ(test, f->st.expired_qty, 1);
+	/* An ask rested again is found again. */
+	sell(f, 1050, 1);
+	order(f, VELOX_KIND_MARKET, VELOX_SIDE_BID, 0, 1);
+	KUNIT_EXPECT_EQ(test, f->st.expired_qty, 1);
+
+	buy(f, 1010, 2);
+	buy(f, 1005, 1);
+	KUNIT_EXPECT_EQ(test, f->book.bids_from, 5);
+	order(f, VELOX_KIND_MARKET, VELOX_SIDE_ASK, 0, 3);
+	KUNIT_EXPECT_GE(test, f->book.bids_from, f->book.bids_below);
+	buy(f, 1001, 4);
+	order(f, VELOX_KIND_MARKET, VELOX_SIDE_ASK, 0, 4);
+	KUNIT_EXPECT_EQ(test, f->st.expired_qty, 1);
+	KUNIT_EXPECT_TRUE(test, conserved(f));
+}
+
+/* Every ask in [asks_from, asks_to), every bid in [bids_from, bids_below). */
 static void hints_never_pass_the_best_prices(struct kunit *test)
 {
 	struct fixture *f = setup(test);
@@ -293,10 +324,12 @@ static void hints_never_pass_the_best_prices(struct kunit *test)
 		s = s * 1103515245 + 12345;
 		order(f, (s >> 8) % 3, (s >> 12) & 1,
 		      BASE + (s >> 16) % NLEVELS, 1 + (s >> 24) % 8);
-		for (l = 0; l < f->book.asks_from && l < NLEVELS; l++)
-			KUNIT_ASSERT_EQ(test, velox_book_ask_qty(&f->book, BASE + l), 0);
-		for (l = f->book.bids_below; l < NLEVELS; l++)
-			KUNIT_ASSERT_EQ(test, velox_book_bid_qty(&f->book, BASE + l), 0);
+		for (l = 0; l < NLEVELS; l++) {
+			if (l < f->book.asks_from || l >= f->book.asks_to)
+				KUNIT_ASSERT_EQ(test, velox_book_ask_qty(&f->book, BASE + l), 0);
+			if (l < f->book.bids_from || l >= f->book.bids_below)
+				KUNIT_ASSERT_EQ(test, velox_book_bid_qty(&f->book, BASE + l), 0);
+		}
 	}
 }
 
@@ -333,6 +366,7 @@ static struct kunit_case velox_book_cases[] = {
 	KUNIT_CASE(sell_sweeps_bids_downward),
 	KUNIT_CASE(market_on_empty_book_expires),
 	KUNIT_CASE(market_takes_all_levels_and_never_rests),
+	KUNIT_CASE(a_side_emptied_by_a_market_order_is_closed),
 	KUNIT_CASE(cancel_removes_from_own_side),
 	KUNIT_CASE(cancel_more_than_resting_takes_what_is_there),
 	KUNIT_CASE(cancel_of_other_side_removes_nothing),

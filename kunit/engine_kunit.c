@@ -306,7 +306,17 @@ static void a_tail_run_keeps_spikes_that_add_up(struct kunit *test)
 	expect_conserved(test, e);
 	KUNIT_EXPECT_EQ(test, c->tail_captured, VELOX_TAIL_SPIKES);
 	KUNIT_EXPECT_GT(test, c->tail_lost, 0);
-	KUNIT_EXPECT_EQ(test, c->tail_captured + c->tail_lost, c->sampled);
+	/*
+	 * Every sampled transaction reached 1 ns but those the clock saw
+	 * reach output at their intended time: UML's clock moves in steps
+	 * of 256 ns (TIMER_MULTIPLIER), and ingress, woken at a
+	 * transaction's time, may read that very step (2 of 21724 once).
+	 * 0 ns is below the threshold; it is the end-to-end histogram's
+	 * bucket 0.
+	 */
+	KUNIT_EXPECT_EQ(test, c->tail_captured + c->tail_lost,
+			c->sampled -
+			e->stats.area->hist[VELOX_STAGE_E2E].buckets[0]);
 	n = min_t(u64, c->tail_captured, VELOX_TAIL_SPIKES);
 	for (i = 0; i < n; i++) {
 		const struct velox_spike *s = &e->capture->spikes[i];

@@ -328,7 +328,9 @@ static bool bundler_flushed(struct velox_lane *l)
 
 /*
  * Bundler: pop straight into the open bundle, up to what it has room for;
- * flush when full, or when its oldest member waited the timeout.  The
+ * flush when full, or when its oldest member waited the timeout; and go
+ * on with the next bundle, up to a burst, on the same clock read (a
+ * clock read per bundle was a sixth of a lane's time natively).  The
  * timeout is checked on every step that finds the bundle open, busy or
  * not: a trickle that never fills it must not keep it open past the
  * timeout.  Once the matcher has finished and its ring is empty, what is
@@ -355,29 +357,37 @@ static noinline u32 bundler_step(struct velox_lane *l, struct velox_sink *s)
 {
 	struct velox_bundler *b = &l->bundler.state;
 	struct velox_bundle *open = &l->bundler.open;
+	u32 n, sent, work = 0;
 	bool upstream_done;
-	u32 n;
-	u64 now;
+	u64 now = 0;
 
 	if (l->bundler.ready && !bundler_send(l))
 		return 0;
 
 	upstream_done = stage_done(l, IDX_MATCHER);
-	n = velox_ring_pop_n(&l->to_bundler, &open->txns[open->count],
-			     b->size - open->count, TXN_SIZE);
-	if (!n && !open->count) {
-		if (upstream_done)
-			finish(l, IDX_BUNDLER);
-		return 0;
+	/* Up to a burst, bundle after bundle, on one clock read. */
+	for (;;) {
+		n = velox_ring_pop_n(&l->to_bundler, &open->txns[open->count],
+				     b->size - open->count, TXN_SIZE);
+		if (!n && !open->count) {
+			if (upstream_done && !work)
+				finish(l, IDX_BUNDLER);
+			return work;
+		}
+		if (!work)
+			now = l->clock();
+		if (unlikely(l->tail) && n)
+			bundler_stamp(l, s, &open->txns[open->count], n, now);
+		work += n;
+		if (!velox_bundler_filled(b, open, n, now) &&
+		    !(!n && upstream_done ? velox_bundler_drain(b, open, now) :
+					    velox_bundler_poll(b, open, now)))
+			return work;
+		/* A flush counts as work: a drain may move nothing else. */
+		sent = bundler_flushed(l);
+		if (!sent || !n || work >= VELOX_LANE_BURST)
+			return work + sent;
 	}
-	now = l->clock();
-	if (unlikely(l->tail) && n)
-		bundler_stamp(l, s, &open->txns[open->count], n, now);
-	if (velox_bundler_filled(b, open, n, now) ||
-	    (!n && upstream_done ? velox_bundler_drain(b, open, now) :
-				   velox_bundler_poll(b, open, now)))
-		return n + bundler_flushed(l);
-	return n;
 }
 
 static void output_record(struct velox_lane *l, struct velox_sink *s,

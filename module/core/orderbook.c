@@ -61,7 +61,9 @@ void velox_book_init(struct velox_book *book, u64 *levels, u32 nlevels,
 	book->nlevels = nlevels;
 	book->spin_cap = spin_cap;
 	book->bids_below = 0;
+	book->bids_from = nlevels;
 	book->asks_from = nlevels;
+	book->asks_to = 0;
 }
 
 /* A lost exchange: count it, wait a round, read the level again. */
@@ -153,14 +155,49 @@ static void bid_hint_retreat(struct velox_book *book, u32 from, u32 to)
 	}
 }
 
+/*
+ * The far bounds, pulled in by a walk that found everything from where it
+ * began to the bound empty: asks_to from @from down to @to, bids_from
+ * from @from up to @to.  The re-read after the exchange is
+ * ask_hint_advance()'s argument, mirrored.
+ */
+static void ask_top_retreat(struct velox_book *book, u32 from, u32 to)
+{
+	u32 i, h = from;
+
+	if (!try_cmpxchg(&book->asks_to, &h, to))
+		return;
+	for (i = from; i > to; i--) {
+		if (level_ask(READ_ONCE(book->levels[i - 1]))) {
+			hint_raise(&book->asks_to, i);
+			return;
+		}
+	}
+}
+
+static void bid_bottom_advance(struct velox_book *book, u32 from, u32 to)
+{
+	u32 i, h = from;
+
+	if (!try_cmpxchg(&book->bids_from, &h, to))
+		return;
+	for (i = from; i < to; i++) {
+		if (level_bid(READ_ONCE(book->levels[i]))) {
+			hint_lower(&book->bids_from, i);
+			return;
+		}
+	}
+}
+
 /* An incoming bid takes asks from the best up to level @limit. */
 static u32 match_bid(struct velox_book *book, u32 limit, u32 qty,
 		     struct velox_counters *c, struct velox_backoff *bo)
 {
 	u32 start = READ_ONCE(book->asks_from), i = start, left;
+	u32 top = READ_ONCE(book->asks_to);
 
 	/* Stop at the first level that still holds asks after our take. */
-	while (qty && i <= limit) {
+	while (qty && i <= limit && i < top) {
 		qty -= level_take(book, i, true, qty, &left, c, bo);
 		if (left)
 			break;
@@ -168,6 +205,9 @@ static u32 match_bid(struct velox_book *book, u32 limit, u32 qty,
 	}
 	if (i > start)
 		ask_hint_advance(book, start, i);
+	/* Every ask up to the top is gone: the side is empty. */
+	if (i >= top && top > start)
+		ask_top_retreat(book, top, start);
 	return qty;
 }
 
@@ -179,8 +219,9 @@ static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
 		     struct velox_counters *c, struct velox_backoff *bo)
 {
 	u32 start = READ_ONCE(book->bids_below), below = start, left;
+	u32 bottom = READ_ONCE(book->bids_from);
 
-	while (qty && below > limit) {
+	while (qty && below > limit && below > bottom) {
 		qty -= level_take(book, below - 1, false, qty, &left, c, bo);
 		if (left)
 			break;
@@ -188,6 +229,9 @@ static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
 	}
 	if (below < start)
 		bid_hint_retreat(book, start, below);
+	/* Every bid down to the bottom is gone: the side is empty. */
+	if (below <= bottom && bottom < start)
+		bid_bottom_advance(book, bottom, start);
 	return qty;
 }
 
@@ -229,10 +273,13 @@ static void level_rest(struct velox_book *book, u32 i, bool ask, u32 qty,
 				w = nw;
 				c->rested_qty += put;
 				qty -= put;
-				if (ask)
+				if (ask) {
 					hint_lower(&book->asks_from, i);
-				else
+					hint_raise(&book->asks_to, i + 1);
+				} else {
 					hint_raise(&book->bids_below, i + 1);
+					hint_lower(&book->bids_from, i);
+				}
 				continue;
 			}
 		}

@@ -9,9 +9,15 @@
  * thread changed it first; since both sides live in the word, a level can
  * never hold a bid and an ask at once.
  *
- * @asks_from and @bids_below are hints of where to start matching, kept
- * lock-free.  On one thread they are bounds: no ask rests below asks_from
- * and no bid at or above bids_below.  With several matchers, an order may
+ * @asks_from and @bids_below are hints of where to start matching, and
+ * @asks_to and @bids_from of where to stop, kept lock-free.  On one
+ * thread they are bounds: every ask rests in [asks_from, asks_to), every
+ * bid in [bids_from, bids_below).  So a market order on a side it has just
+ * emptied stops at once instead of walking the rest of the band.  A walk
+ * that empties everything up to the far bound pulls that bound in to
+ * where the walk began, then looks again at the levels it gave up, so a
+ * concurrent rest there is not lost (the mirror of how the near bound
+ * moves).  With several matchers, an order may
  * rest across a price another matcher is resting at the same instant, so
  * the book can cross for a while; later orders match it away.  Quantity
  * is conserved exactly regardless (velox_book_conserved()).
@@ -55,8 +61,11 @@ struct velox_txn;
  * @spin_cap: most cpu_relax() calls in one backoff round after a lost
  *	exchange
  * @bids_below: hint: every bid rests below this level (0: no bid seen)
+ * @bids_from: hint: every bid rests at or above this level (@nlevels: no
+ *	bid seen)
  * @asks_from: hint: every ask rests at or above this level (@nlevels: no
  *	ask seen)
+ * @asks_to: hint: every ask rests below this level (0: no ask seen)
  */
 struct velox_book {
 	u64 *levels;
@@ -64,8 +73,11 @@ struct velox_book {
 	u32 nlevels;
 	u32 spin_cap;
 
+	/* A side's two hints change together: one line for each side. */
 	u32 bids_below ____cacheline_aligned_in_smp;
+	u32 bids_from;
 	u32 asks_from ____cacheline_aligned_in_smp;
+	u32 asks_to;
 };
 
 void velox_book_init(struct velox_book *book, u64 *levels, u32 nlevels,

@@ -15,12 +15,28 @@
  *   backoff/<rate>/<policy>/w<w>/yields    yields and sleeps per second
  *   backoff/<rate>/<policy>/w<w>/sleeps    of run, both threads
  *
+ * and what the machine charges for the two ways a thread sleeps, which
+ * is what the sleeping policies' CPU is made of:
+ *
+ *   backoff/machine/timer-sleep/cpu        CPU time of one 100 µs
+ *                                          clock_nanosleep() (ns)
+ *   backoff/machine/timer-sleep/late       how late it returned (ns)
+ *   backoff/machine/futex-handoff/cpu      CPU time, both threads, of one
+ *                                          futex wake and wait each way (ns)
+ *
  * Each repeat runs every configuration once, in turn, so a change of the
  * machine's speed spreads over all of them; each value is the median of
  * the repeats.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/futex.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <linux/velox.h>
 
 #include "bench.h"
@@ -112,6 +128,103 @@ static int backoff_once(const struct bench_opts *o, u32 rate, unsigned int c,
 	return ret;
 }
 
+#define MACHINE_SLEEPS		2000
+#define MACHINE_HANDOFFS	20000
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* 100 µs timer sleeps with the module's slack: CPU and lateness of one. */
+static void machine_timer_sleep(const struct bench_opts *o)
+{
+	uint64_t at = bench_now_ns(), late = 0, cpu0;
+	unsigned int i;
+
+	(void)o;
+	prctl(PR_SET_TIMERSLACK, VELOX_IDLE_SLACK_NS);
+	cpu0 = thread_cpu_ns();
+	for (i = 0; i < MACHINE_SLEEPS; i++) {
+		struct timespec ts;
+
+		at += 100000;
+		ts.tv_sec = at / 1000000000ull;
+		ts.tv_nsec = at % 1000000000ull;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		late += bench_now_ns() - at;
+		/* A sleep that overran its period starts the next from now. */
+		if (bench_now_ns() > at)
+			at = bench_now_ns();
+	}
+	bench_result("backoff/machine/timer-sleep/cpu",
+		     (double)(thread_cpu_ns() - cpu0) / MACHINE_SLEEPS, "ns",
+		     false);
+	bench_result("backoff/machine/timer-sleep/late",
+		     (double)late / MACHINE_SLEEPS, "ns", false);
+}
+
+struct handoff {
+	int word[2];		/* 1: the other side's turn to go */
+	uint64_t cpu_ns;
+	int cpu;
+};
+
+static void handoff_wait(int *w)
+{
+	while (!__atomic_load_n(w, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	*w = 0;
+}
+
+static void handoff_wake(int *w)
+{
+	__atomic_store_n(w, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *handoff_peer(void *arg)
+{
+	struct handoff *h = arg;
+	uint64_t cpu0;
+	unsigned int i;
+
+	bench_pin(h->cpu);
+	cpu0 = thread_cpu_ns();
+	for (i = 0; i < MACHINE_HANDOFFS; i++) {
+		handoff_wait(&h->word[1]);
+		handoff_wake(&h->word[0]);
+	}
+	h->cpu_ns = thread_cpu_ns() - cpu0;
+	return NULL;
+}
+
+/* Two threads on two CPUs waking each other through futexes. */
+static void machine_futex_handoff(const struct bench_opts *o)
+{
+	struct handoff h = { .cpu = o->cpu_b };
+	uint64_t cpu0;
+	unsigned int i;
+	pthread_t tid;
+
+	/* The peer is pinned; this side is not, so later groups are not. */
+	if (pthread_create(&tid, NULL, handoff_peer, &h))
+		return;
+	cpu0 = thread_cpu_ns();
+	for (i = 0; i < MACHINE_HANDOFFS; i++) {
+		handoff_wake(&h.word[1]);
+		handoff_wait(&h.word[0]);
+	}
+	cpu0 = thread_cpu_ns() - cpu0;
+	pthread_join(tid, NULL);
+	bench_result("backoff/machine/futex-handoff/cpu",
+		     (double)(cpu0 + h.cpu_ns) / (2 * MACHINE_HANDOFFS), "ns",
+		     false);
+}
+
 int backoff_bench(const struct bench_opts *o)
 {
 	static double v[BACKOFF_RATES][BACKOFF_CONFIGS][BACKOFF_VALUES][BACKOFF_RUNS_MAX];
@@ -144,5 +257,7 @@ int backoff_bench(const struct bench_opts *o)
 			}
 		}
 	}
+	machine_timer_sleep(o);
+	machine_futex_handoff(o);
 	return ret;
 }

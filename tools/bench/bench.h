@@ -44,6 +44,8 @@ void ring_bench(const struct bench_opts *o);
 void hist_bench(const struct bench_opts *o);
 void book_bench(const struct bench_opts *o);
 int lane_bench(const struct bench_opts *o);
+int lanes_bench(const struct bench_opts *o);
+int bundle_bench(const struct bench_opts *o);
 int publish_bench(const struct bench_opts *o);
 int noise_bench(const struct bench_opts *o);
 int hist_callgrind_loop(const char *mode, uint64_t n);

@@ -234,7 +234,9 @@ static const struct group {
 	{ "ring", run_ring, true },
 	{ "hist", run_hist, true },
 	{ "book", run_book, true },
+	{ "bundle", bundle_bench, true },
 	{ "lane", lane_bench, true },
+	{ "lanes", lanes_bench, true },
 	{ "publish", publish_bench, true },
 	{ "noise", noise_bench, true },
 	{ "backoff", backoff_bench, false },
@@ -318,14 +320,21 @@ static void usage(FILE *out)
 	fputs("Usage: velox-bench [OPTIONS] [GROUP]...\n"
 	      "\n"
 	      "Native benchmarks of module/core.  Without a GROUP, runs ring, hist,\n"
-	      "book, lane, publish and noise.  Progress goes to stderr.\n"
+	      "book, bundle, lane, lanes, publish and noise.  Progress goes to\n"
+	      "stderr.\n"
 	      "\n"
 	      "Groups:\n"
 	      "  ring      the SPSC ring against DPDK rte_ring and ck_ring\n"
 	      "  hist      histogram: time and callgrind instructions per record,\n"
 	      "            quantile error\n"
-	      "  book      order book, 1 and 2 threads\n"
-	      "  lane      whole lanes on 1 and 2 threads: throughput, paced latency\n"
+	      "  book      order book on 1, 2, 4 and 8 threads (more threads than\n"
+	      "            CPUs: oversubscribed), and 2 threads on one level\n"
+	      "  bundle    TSC cycles of one bundle cycle: fill 16, flush, hand over\n"
+	      "  lane      whole lanes on 1, 2 and 4 threads: throughput, paced\n"
+	      "            latency end to end and per hop, CPU per second at 10k,\n"
+	      "            100k and 1M/s\n"
+	      "  lanes     1..online CPUs lanes sharing one book: throughput,\n"
+	      "            retries per order, scaling efficiency\n"
 	      "  publish   one publication of the stats area, merging 1, 2 and 256\n"
 	      "            CPUs' sinks\n"
 	      "  noise     interference log: one IRQ's entry and exit, alone and\n"
@@ -333,7 +342,8 @@ static void usage(FILE *out)
 	      "Experiments of Documentation/optimization-log.rst (only when named;\n"
 	      "configurations interleaved, each value the median of --repeat runs):\n"
 	      "  backoff   idle policy spin|yield|sleep and spin window on a paced lane\n"
-	      "            (1M/s, 100k/s, 10k/s): CPU time per second, e2e p50/p99\n"
+	      "            (1M/s, 100k/s, 10k/s): CPU time per second, e2e p50/p99;\n"
+	      "            what one timer sleep and one futex hand-off cost here\n"
 	      "  sharing   stage counters per thread vs one shared struct (plain or\n"
 	      "            atomic adds): 2 lanes on 2 threads; counters on the same\n"
 	      "            vs separate cache lines\n"

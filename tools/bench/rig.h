@@ -23,7 +23,7 @@
 #include "idle.h"
 #include "lane.h"
 
-#define RIG_LANES_MAX	2
+#define RIG_LANES_MAX	8
 #define RIG_LEVELS	1024
 #define RIG_BASE	100000
 #define RIG_RING	1024

@@ -28,8 +28,9 @@ static void check(const struct velox_book *book,
 		u32 bid = velox_book_bid_qty(book, BASE + i);
 		u32 ask = velox_book_ask_qty(book, BASE + i);
 
-		if ((bid && ask) || (ask && i < book->asks_from) ||
-		    (bid && i >= book->bids_below))
+		if ((bid && ask) ||
+		    (ask && (i < book->asks_from || i >= book->asks_to)) ||
+		    (bid && (i < book->bids_from || i >= book->bids_below)))
 			abort();
 	}
 }
