@@ -9,6 +9,7 @@
 
 #include "../module/config.h"
 #include "../module/core/lane.h"
+#include "../module/core/layout.h"
 
 static struct velox_config good_config(void)
 {
@@ -98,6 +99,7 @@ static void threads_follow_the_cpus_when_automatic(struct kunit *test)
 {
 	struct velox_config c = good_config();
 
+	c.rate = VELOX_LAYOUT_ONE_THREAD_RATE * 3 + 1;	/* > the limit, 3 lanes */
 	c.cpus = 0xf;		/* four CPUs named (need not be online here) */
 	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 4);
 	c.lanes = 2;
@@ -106,6 +108,24 @@ static void threads_follow_the_cpus_when_automatic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 1);
 	c.threads = 4;
 	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 4);
+}
+
+/* A lane at or below the rate of one thread runs on one, CPUs or not. */
+static void a_slow_lane_runs_on_one_thread(struct kunit *test)
+{
+	struct velox_config c = good_config();
+
+	c.cpus = 0xf;
+	c.lanes = 2;
+	c.rate = 2 * VELOX_LAYOUT_ONE_THREAD_RATE;
+	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 1);
+	c.rate++;
+	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 2);
+	/* No overflow at the largest rate and lanes. */
+	c.lanes = VELOX_LANES_MAX;
+	c.rate = VELOX_RATE_MAX;
+	c.cpus = ~0ull;
+	KUNIT_EXPECT_EQ(test, velox_config_threads(&c), 1);
 }
 
 /* Whatever the mapping, each stage of a lane runs on exactly one thread. */
@@ -118,7 +138,7 @@ static void every_stage_runs_on_exactly_one_thread(struct kunit *test)
 		unsigned int seen = 0;
 
 		for (t = 0; t < threads[i]; t++) {
-			unsigned int stages = velox_config_stages(threads[i], t);
+			unsigned int stages = velox_layout_stages(threads[i], t);
 
 			KUNIT_EXPECT_EQ(test, seen & stages, 0);
 			seen |= stages;
@@ -132,6 +152,7 @@ static struct kunit_case velox_config_cases[] = {
 	KUNIT_CASE(every_range_edge_is_accepted),
 	KUNIT_CASE_PARAM(each_bad_field_is_refused, bad_gen_params),
 	KUNIT_CASE(threads_follow_the_cpus_when_automatic),
+	KUNIT_CASE(a_slow_lane_runs_on_one_thread),
 	KUNIT_CASE(every_stage_runs_on_exactly_one_thread),
 	{}
 };

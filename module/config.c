@@ -13,6 +13,7 @@
 #include "config.h"
 #include "core/lane.h"
 #include "core/config_range.h"
+#include "core/layout.h"
 
 /* One lane per online CPU at most: more could never run side by side. */
 unsigned int velox_max_lanes(void)
@@ -60,9 +61,8 @@ int velox_config_check(const struct velox_config *cfg)
 }
 
 /*
- * Threads per lane: as configured, or as many as the CPUs allow without
- * two busy threads sharing a CPU: one per stage with 4 CPUs per lane,
- * two (ingress+matcher, bundler+output) with 2, else one.
+ * Threads per lane: as configured, or as core/layout.c chooses for the
+ * CPUs the config names (else the online ones), its lanes and its rate.
  */
 unsigned int velox_config_threads(const struct velox_config *cfg)
 {
@@ -70,23 +70,5 @@ unsigned int velox_config_threads(const struct velox_config *cfg)
 
 	if (cfg->threads)
 		return cfg->threads;
-	if (cpus >= 4 * cfg->lanes)
-		return 4;
-	if (cpus >= 2 * cfg->lanes)
-		return 2;
-	return 1;
-}
-
-/* The stages (enum velox_lane_stage bits) thread @i of @threads runs. */
-unsigned int velox_config_stages(unsigned int threads, unsigned int i)
-{
-	switch (threads) {
-	case 1:
-		return VELOX_LANE_ALL;
-	case 2:
-		return i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
-			   VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
-	default:
-		return BIT(i);
-	}
+	return velox_layout_threads(cpus, cfg->lanes, cfg->rate);
 }

@@ -14,6 +14,5 @@ bool velox_config_cpus_online(u64 cpus);
 const char *velox_config_invalid(const struct velox_config *cfg);
 int velox_config_check(const struct velox_config *cfg);
 unsigned int velox_config_threads(const struct velox_config *cfg);
-unsigned int velox_config_stages(unsigned int threads, unsigned int i);
 
 #endif /* VELOX_CONFIG_H */

@@ -64,6 +64,7 @@
 #include "config.h"
 #include "core/idle.h"
 #include "core/lane.h"
+#include "core/layout.h"
 #include "engine.h"
 #include "noise.h"
 
@@ -397,7 +398,7 @@ static int velox_workers_create(struct velox_engine *e, struct velox_run *run,
 
 			w->eng = e;
 			w->lane = run->lanes[i];
-			w->stages = velox_config_stages(threads, t);
+			w->stages = velox_layout_stages(threads, t);
 			w->task = kthread_create(velox_worker_fn, w, "velox%u%s",
 						 i, velox_thread_names[threads][t]);
 			if (IS_ERR(w->task)) {

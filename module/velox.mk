@@ -11,7 +11,7 @@ VELOX_OBJS += module/core/lane.o module/core/ordergen.o module/core/sink.o
 VELOX_OBJS += module/core/bundle.o module/core/hist.o module/core/orderbook.o
 VELOX_OBJS += module/core/tail.o module/capture.o
 VELOX_OBJS += module/core/config_range.o module/core/names.o module/core/report.o
-VELOX_OBJS += module/core/noise_log.o module/noise.o
+VELOX_OBJS += module/core/noise_log.o module/noise.o module/core/layout.o
 
 # Kernel API differences are detected in the headers built against, not
 # inferred from the version (module/compat.h uses these).

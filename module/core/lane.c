@@ -542,7 +542,7 @@ static int first_stage(unsigned int stages)
 /**
  * velox_lane_bell() - the doorbell the thread running @stages sleeps on
  * @l: the lane
- * @stages: enum velox_lane_stage bits, contiguous (velox_config_stages())
+ * @stages: enum velox_lane_stage bits, contiguous (velox_layout_stages())
  *
  * Only the first of a thread's stages is fed by another thread; the rest
  * are fed by the thread itself.

@@ -15,10 +15,13 @@
  *   lane/<t>thr/paced1M/hop/egress/<q>  matched -> bundle flushed (its
  *                                fill time included), flushed -> output;
  *                                q = p50, p99, p99.9 (ns)
- *   lane/cpu/<rate>              CPU time of both threads per second of a
- *                                run at 10k, 100k, 1M/s on 2 threads
- *                                (cores): what a run costs at its rate
- *   lane/2thr/paced10k/e2e/p99   and its latency at 10k/s
+ *   lane/cpu/<rate>              CPU time of the lane's threads per second
+ *                                of a run at 10k, 100k, 1M/s (cores), on as
+ *                                many threads as velox.ko would give one
+ *                                lane on the run's two CPUs
+ *                                (velox_layout_threads(): 1, 1, 2): what a
+ *                                run costs at its rate by default
+ *   lane/paced10k/e2e/p99        and its latency at 10k/s
  *
  * Each run checks generated == delivered (policy block: nothing dropped)
  * and no transaction out of order; a failure is a wrong result.
@@ -29,6 +32,7 @@
 #include <linux/velox.h>
 
 #include "bench.h"
+#include "layout.h"
 #include "rig.h"
 
 #define LANE_THREADS_MAX	4
@@ -121,7 +125,7 @@ static int lane_paced1M(const struct bench_opts *o, unsigned int threads,
 	return 0;
 }
 
-/* One second at each rate on 2 threads: CPU per second of run. */
+/* One second at each rate, laid out as by default: CPU per second. */
 static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 {
 	static const struct {
@@ -134,7 +138,9 @@ static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 	int ret = 0;
 
 	for (i = 0; i < ARRAY_SIZE(rates); i++) {
-		if (lane_once(o, 2, (1000000000ull << 16) / rates[i].rate,
+		unsigned int threads = velox_layout_threads(2, 1, rates[i].rate);
+
+		if (lane_once(o, threads, (1000000000ull << 16) / rates[i].rate,
 			      rates[i].rate, sum, &res)) {
 			ret = 1;
 			continue;
@@ -142,7 +148,7 @@ static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 		snprintf(name, sizeof(name), "lane/cpu/%s", rates[i].name);
 		bench_result(name, res.cores, "cores", false);
 		if (rates[i].rate == 10000)
-			bench_result("lane/2thr/paced10k/e2e/p99",
+			bench_result("lane/paced10k/e2e/p99",
 				     velox_hist_quantile(&sum->hist[VELOX_STAGE_E2E],
 							 990000),
 				     "ns", false);

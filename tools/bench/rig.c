@@ -18,6 +18,7 @@
 #include <linux/velox.h>
 
 #include "bench.h"
+#include "layout.h"
 #include "rig.h"
 
 void *rig_alloc(size_t size)
@@ -247,11 +248,7 @@ int rig_split_lane(struct rig *r, struct rig_thread *th,
 			return -1;
 		}
 		velox_sink_init(sinks[i]);
-		/* As velox_config_stages() splits a lane in the module. */
-		stages = threads == 1 ? VELOX_LANE_ALL :
-			 threads == 4 ? 1u << i :
-			 i ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
-			     VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
+		stages = velox_layout_stages(threads, i);
 		rig_thread_init(&th[i], r, 0, stages, sinks[i],
 				i % 2 ? cpu_b : cpu_a);
 	}
