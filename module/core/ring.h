@@ -8,12 +8,13 @@
  * "head - tail == capacity" with no slot wasted.
  *
  * Each side keeps a private copy of the other side's index and only reads
- * the shared one (one cache miss) when its copy says the ring is full or
- * empty: with a busy ring, the two cores touch each other's line about
- * once per lap instead of once per element (the cached-index trick of
- * rigtorp's SPSCQueue; ptr_ring batches for the same reason).  A burst
- * therefore moves what the cached index allows, and may move fewer
- * elements than the ring could take at that instant.
+ * the shared one (one cache miss) when its copy says there is less room
+ * (or fewer elements) than the call wants: with a busy ring, the two cores
+ * touch each other's line about once per lap instead of once per element
+ * (the cached-index trick of rigtorp's SPSCQueue; ptr_ring batches for the
+ * same reason).  A burst moves as many elements as the ring held room for
+ * when it looked: a stale copy never makes it move fewer (ingress drops
+ * what a push did not take, so that would drop on a ring that had room).
  *
  * Ordering: the producer fills slots, then publishes @prod.head with a
  * release store; the consumer reads @prod.head with an acquire load before
@@ -97,15 +98,15 @@ static __always_inline void *velox_ring_slot(const struct velox_ring *r,
 }
 
 /*
- * Free slots the producer may fill.  The consumer's line is read only when
- * the cached tail says the ring is full.
+ * Free slots the producer may fill, for a push of @want.  The consumer's
+ * line is read only when the cached tail says there is less room.
  */
-static __always_inline u32 velox_ring_prod_room(struct velox_ring *r)
+static __always_inline u32 velox_ring_prod_room(struct velox_ring *r, u32 want)
 {
 	u32 cap = r->mask + 1;
 	u32 room = cap - (r->prod.head - r->prod.tail_cache);
 
-	if (!room) {
+	if (room < want) {
 		/* Pairs with the consumer's release: its reads of slots are done. */
 		r->prod.tail_cache = smp_load_acquire(&r->cons.tail);
 		room = cap - (r->prod.head - r->prod.tail_cache);
@@ -113,14 +114,16 @@ static __always_inline u32 velox_ring_prod_room(struct velox_ring *r)
 	return room;
 }
 
-/* Filled slots the consumer may take; read the producer's line only when
- * the cached head says the ring is empty.
+/*
+ * Filled slots the consumer may take, for a pop of @want; read the
+ * producer's line only when the cached head says there are fewer.
  */
-static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r)
+static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r,
+						 u32 want)
 {
 	u32 avail = r->cons.head_cache - r->cons.tail;
 
-	if (!avail) {
+	if (avail < want) {
 		/* Pairs with the producer's release: its slot writes are visible. */
 		r->cons.head_cache = smp_load_acquire(&r->prod.head);
 		avail = r->cons.head_cache - r->cons.tail;
@@ -141,7 +144,7 @@ static __always_inline bool velox_ring_push(struct velox_ring *r,
 {
 	u32 head = r->prod.head;
 
-	if (unlikely(!velox_ring_prod_room(r)))
+	if (unlikely(!velox_ring_prod_room(r, 1)))
 		return false;
 	__builtin_memcpy(velox_ring_slot(r, head, esize), elem, esize);
 	/* Publish the slot: pairs with the acquire in velox_ring_cons_avail(). */
@@ -162,7 +165,7 @@ static __always_inline bool velox_ring_pop(struct velox_ring *r, void *elem,
 {
 	u32 tail = r->cons.tail;
 
-	if (unlikely(!velox_ring_cons_avail(r)))
+	if (unlikely(!velox_ring_cons_avail(r, 1)))
 		return false;
 	__builtin_memcpy(elem, velox_ring_slot(r, tail, esize), esize);
 	/* Hand the slot back: pairs with the acquire in velox_ring_prod_room(). */
@@ -184,7 +187,7 @@ static __always_inline u32 velox_ring_push_n(struct velox_ring *r,
 					     u32 esize)
 {
 	u32 head = r->prod.head;
-	u32 room = velox_ring_prod_room(r);
+	u32 room = velox_ring_prod_room(r, n);
 	const u8 *src = elems;
 	u32 i;
 
@@ -213,7 +216,7 @@ static __always_inline u32 velox_ring_pop_n(struct velox_ring *r, void *elems,
 					    u32 n, u32 esize)
 {
 	u32 tail = r->cons.tail;
-	u32 avail = velox_ring_cons_avail(r);
+	u32 avail = velox_ring_cons_avail(r, n);
 	u8 *dst = elems;
 	u32 i;
 
