@@ -261,9 +261,13 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 	unsigned int i;
 	int err;
 
-	/* A lane one of whose threads may sleep rings bells (none runs yet). */
+	/*
+	 * A lane rings bells if a thread fed by another may sleep on one, as
+	 * in velox.ko (none runs yet; a lane on one thread pays no barrier).
+	 */
 	for (i = 0; i < n; i++)
-		if (th[i].policy == VELOX_BACKOFF_SLEEP)
+		if (th[i].policy == VELOX_BACKOFF_SLEEP &&
+		    !(th[i].stages & VELOX_LANE_INGRESS))
 			th[i].lane->wake = rig_wake;
 	for (i = 0; i < n; i++) {
 		err = pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
