@@ -15,6 +15,11 @@
  *   lane/<t>thr/paced1M/hop/egress/<q>  matched -> bundle flushed (its
  *                                fill time included), flushed -> output;
  *                                q = p50, p99, p99.9 (ns)
+ *   lane/2thr/paced1M/bundle1/hop/bundle/<q>   the same on two threads
+ *                                with bundles of 1: a transaction is
+ *                                flushed as the bundler takes it, so this
+ *                                hop is the hand-off from the matcher's
+ *                                CPU to the bundler's alone
  *   lane/cpu/<rate>              CPU time of the lane's threads per second
  *                                of a run at 10k, 100k, 1M/s (cores), on as
  *                                many threads as velox.ko would give one
@@ -28,6 +33,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/kernel.h>
 #include <linux/velox.h>
 
@@ -45,14 +51,15 @@ struct lane_run {
 
 /*
  * One run: @threads threads, @period_fp between transactions (0: all due
- * at once), until @n were generated, idle threads as the module's under
- * its defaults.  The merged sinks in @sum.  Returns -1 on a wrong result.
+ * at once), until @n were generated, bundles of @bundle, idle threads as
+ * the module's under its defaults.  The merged sinks in @sum.  Returns -1
+ * on a wrong result.
  */
 static int lane_once(const struct bench_opts *o, unsigned int threads,
-		     u64 period_fp, uint64_t n, struct velox_sink *sum,
-		     struct lane_run *res)
+		     u64 period_fp, uint64_t n, u32 bundle,
+		     struct velox_sink *sum, struct lane_run *res)
 {
-	const struct rig_conf rc = {
+	struct rig_conf rc = {
 		.lanes = 1, .book_cap = 64, .stop_after = n,
 		.lane = rig_params(period_fp, 1),
 	};
@@ -63,6 +70,7 @@ static int lane_once(const struct bench_opts *o, unsigned int threads,
 	struct rig r;
 	bool ok;
 
+	rc.lane.bundle = bundle;
 	if (rig_init(&r, &rc))
 		return -1;
 	if (rig_split_lane(&r, th, sinks, threads, o->cpu_a, o->cpu_b)) {
@@ -102,20 +110,26 @@ static const struct {
 	{ VELOX_STAGE_EGRESS, "hop/egress" },
 };
 
-/* 1 M/s for one second on @threads: e2e and each hop's quantiles. */
+/*
+ * 1 M/s for one second on @threads, bundles of @bundle: e2e and each
+ * hop's quantiles, or with @hop only that one's.
+ */
 static int lane_paced1M(const struct bench_opts *o, unsigned int threads,
-			struct velox_sink *sum)
+			u32 bundle, const char *hop, struct velox_sink *sum)
 {
 	struct lane_run res;
 	unsigned int h, q;
 	char name[96];
 
-	if (lane_once(o, threads, 1000ull << 16, 1000000, sum, &res))
+	if (lane_once(o, threads, 1000ull << 16, 1000000, bundle, sum, &res))
 		return 1;
 	for (h = 0; h < ARRAY_SIZE(hops); h++) {
+		if (hop && strcmp(hop, hops[h].name))
+			continue;
 		for (q = 0; q < ARRAY_SIZE(quantiles); q++) {
-			snprintf(name, sizeof(name), "lane/%uthr/paced1M/%s/%s",
-				 threads, hops[h].name, quantiles[q].name);
+			snprintf(name, sizeof(name), "lane/%uthr/paced1M/%s%s/%s",
+				 threads, bundle == VELOX_BUNDLE_MAX ? "" :
+				 "bundle1/", hops[h].name, quantiles[q].name);
 			bench_result(name,
 				     velox_hist_quantile(&sum->hist[hops[h].stage],
 							 quantiles[q].q),
@@ -141,7 +155,7 @@ static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 		unsigned int threads = velox_layout_threads(2, 1, rates[i].rate);
 
 		if (lane_once(o, threads, (1000000000ull << 16) / rates[i].rate,
-			      rates[i].rate, sum, &res)) {
+			      rates[i].rate, VELOX_BUNDLE_MAX, sum, &res)) {
 			ret = 1;
 			continue;
 		}
@@ -168,7 +182,8 @@ int lane_bench(const struct bench_opts *o)
 		char name[64];
 
 		for (r = 0; r < o->repeat; r++) {
-			if (lane_once(o, threads, 0, o->count, sum, &res)) {
+			if (lane_once(o, threads, 0, o->count, VELOX_BUNDLE_MAX,
+				      sum, &res)) {
 				ret = 1;
 				break;
 			}
@@ -179,7 +194,8 @@ int lane_bench(const struct bench_opts *o)
 		bench_result(name, best / 1e6, "Mops/s", true);
 	}
 	for (threads = 1; threads <= LANE_THREADS_MAX; threads *= 2)
-		ret |= lane_paced1M(o, threads, sum);
+		ret |= lane_paced1M(o, threads, VELOX_BUNDLE_MAX, NULL, sum);
+	ret |= lane_paced1M(o, 2, 1, "hop/bundle", sum);
 	ret |= lane_cpu(o, sum);
 	free(sum);
 	return ret;
