@@ -15,6 +15,12 @@
  *   lane/<t>thr/paced1M/hop/egress/<q>  matched -> bundle flushed (its
  *                                fill time included), flushed -> output;
  *                                q = p50, p99, p99.9 (ns)
+ *   lane/2thr/paced1M/over-flush+20us   of the 2-thread run: samples
+ *                                whose e2e passed the flush timeout + 20 µs
+ *   lane/2thr/paced1M/preempted  and the involuntary context switches of
+ *                                its threads (another task took the CPU;
+ *                                the hypervisor taking the vCPU is not
+ *                                seen from inside)
  *   lane/2thr/paced1M/bundle1/hop/bundle/<q>   the same on two threads
  *                                with bundles of 1: a transaction is
  *                                flushed as the bundler takes it, so this
@@ -47,6 +53,7 @@
 struct lane_run {
 	double secs;		/* wall time of the run */
 	double cores;		/* CPU time of its threads per second */
+	uint64_t preempted;	/* involuntary context switches, all threads */
 };
 
 /*
@@ -82,8 +89,11 @@ static int lane_once(const struct bench_opts *o, unsigned int threads,
 		th[i].spin_ns = VELOX_IDLE_SPIN_US_DEFAULT * 1000ull;
 	}
 	res->secs = rig_run(&r, th, threads);
-	for (i = 0; i < threads; i++)
+	res->preempted = 0;
+	for (i = 0; i < threads; i++) {
 		cpu_ns += th[i].cpu_ns;
+		res->preempted += th[i].preempted;
+	}
 	res->cores = cpu_ns / 1e9 / res->secs;
 	rig_sum(sum, sinks, threads);
 	ok = rig_check(&r, sum);
@@ -123,6 +133,19 @@ static int lane_paced1M(const struct bench_opts *o, unsigned int threads,
 
 	if (lane_once(o, threads, 1000ull << 16, 1000000, bundle, sum, &res))
 		return 1;
+	if (threads == 2 && !hop) {
+		const struct velox_hist *e2e = &sum->hist[VELOX_STAGE_E2E];
+		/* rig_params(): a 100 µs flush timeout. */
+		u64 over = 0, limit = 100000 + 20000;
+
+		for (h = 0; h < VELOX_HIST_BUCKETS; h++)
+			if (velox_hist_bucket_lo(h) >= limit)
+				over += e2e->buckets[h];
+		bench_result("lane/2thr/paced1M/over-flush+20us", over,
+			     "samples", false);
+		bench_result("lane/2thr/paced1M/preempted", res.preempted,
+			     "switches", false);
+	}
 	for (h = 0; h < ARRAY_SIZE(hops); h++) {
 		if (hop && strcmp(hop, hops[h].name))
 			continue;

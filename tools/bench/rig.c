@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,6 +214,7 @@ static void rig_loop(struct rig_thread *t)
 static void *rig_thread_fn(void *arg)
 {
 	struct rig_thread *t = arg;
+	struct rusage ru0, ru1;
 	uint64_t cpu0;
 
 	bench_pin(t->cpu);
@@ -221,9 +223,12 @@ static void *rig_thread_fn(void *arg)
 	__atomic_fetch_add(&t->rig->ready, 1, __ATOMIC_RELEASE);
 	while (!t->rig->go)
 		;
+	getrusage(RUSAGE_THREAD, &ru0);
 	cpu0 = thread_cpu_ns();
 	rig_loop(t);
 	t->cpu_ns = thread_cpu_ns() - cpu0;
+	getrusage(RUSAGE_THREAD, &ru1);
+	t->preempted = ru1.ru_nivcsw - ru0.ru_nivcsw;
 	return NULL;
 }
 

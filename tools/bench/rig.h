@@ -63,6 +63,7 @@ struct rig_thread {
 	enum velox_backoff_policy policy;
 	struct velox_idle idle;
 	uint64_t cpu_ns;		/* CPU time of this thread in the run */
+	uint64_t preempted;		/* involuntary context switches in it */
 	pthread_t tid;
 };
 
