@@ -9,7 +9,7 @@ PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 KO=${VELOX_KO:-/velox.ko}
 DBG=/sys/kernel/debug/velox
 
-ktap_plan 16
+ktap_plan 17
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -142,6 +142,28 @@ else
 fi
 [ -z "$why" ]
 check publisher_runs_off_the_workers_cpus $? "$why"
+
+# 17: at 10k/s idle threads sleep: the guest is busy for well under half
+# a CPU (one spinning thread alone is a whole one), and the same run with
+# --backoff spin, which the measure must see, is busy for at least a CPU
+# and a half of that.  CPU from /proc/stat (all CPUs, tick-sampled); the
+# margin is tens of times what the VM's noise moves (demo: 6 % against
+# 192 % at 1M/s).
+busy_pct() {	# busy % of one CPU over a 2 s run at 10k/s with "$@"
+	set -- $(head -n 1 /proc/stat) "$@"
+	b0=$(($2 + $3 + $4 + $7 + $8 + $9)) t0=$(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9))
+	shift 11
+	velox-ctl run --duration 2 --rate 10k "$@" >/dev/null || return 1
+	set -- $(head -n 1 /proc/stat)
+	b1=$(($2 + $3 + $4 + $7 + $8 + $9)) t1=$(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9))
+	echo $(( $(grep -c '^cpu[0-9]' /proc/stat) * (b1 - b0) * 100 / (t1 - t0) ))
+}
+sleep_pct=$(busy_pct)
+sleeps=$(velox-ctl status --json | sed -n 's/.*"idle_sleeps":\([0-9]*\).*/\1/p')
+spin_pct=$(busy_pct --backoff spin)
+[ -n "$sleep_pct" ] && [ -n "$spin_pct" ] && [ "$sleep_pct" -lt 50 ] &&
+	[ "$spin_pct" -ge 90 ] && [ "${sleeps:-0}" -gt 0 ]
+check idle_threads_sleep_at_a_low_rate $? "10k/s: sleep ${sleep_pct}% of a CPU ($sleeps sleeps), spin ${spin_pct}%"
 
 rmmod velox
 ktap_finish
