@@ -11,12 +11,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 #include <asm/processor.h>
-#include <linux/futex.h>
 #include <linux/velox.h>
+#include <velox/lane_sleep.h>
 
 #include "bench.h"
 #include "layout.h"
@@ -127,42 +125,6 @@ static void rig_idle_init(struct rig_thread *t)
 			!(t->stages & VELOX_LANE_INGRESS));
 }
 
-/* A doorbell was taken: its sleeper waits on the bell's own word. */
-static void rig_wake(struct velox_doorbell *bell)
-{
-	syscall(SYS_futex, &bell->armed, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-/*
- * What velox_worker_sleep() does in the module.  futex_wait() returns at
- * once if the bell is no longer armed (the producer took it between our
- * last look and the wait), so no wake-up is lost without the task state
- * the module sets.  The timeout is absolute, on CLOCK_MONOTONIC, which
- * the lane's clock is.
- */
-static void rig_sleep(struct rig_thread *t, u64 wake_at)
-{
-	struct velox_doorbell *bell;
-	struct timespec at = {
-		.tv_sec = wake_at / 1000000000ull,
-		.tv_nsec = wake_at % 1000000000ull,
-	};
-
-	bell = velox_lane_arm(t->lane, t->stages);
-	if (!bell) {
-		/* Ingress first: nobody feeds it, its stop is its own. */
-		if (wake_at != U64_MAX && velox_lane_idle(t->lane, t->stages))
-			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at,
-					NULL);
-		return;
-	}
-	if (velox_lane_idle(t->lane, t->stages))
-		syscall(SYS_futex, &bell->armed, FUTEX_WAIT_BITSET_PRIVATE, 1,
-			wake_at == U64_MAX ? NULL : &at, NULL,
-			FUTEX_BITSET_MATCH_ANY);
-	velox_doorbell_disarm(bell);
-}
-
 /* What velox_worker_idle() does in the module, with userspace calls. */
 static void rig_idle(struct rig_thread *t)
 {
@@ -179,7 +141,7 @@ static void rig_idle(struct rig_thread *t)
 		break;
 	case VELOX_IDLE_SLEEP:
 		t->sink->count.idle_sleeps++;
-		rig_sleep(t, wake_at);
+		velox_user_lane_sleep(t->lane, t->stages, wake_at);
 		break;
 	}
 }
@@ -273,7 +235,7 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 	for (i = 0; i < n; i++)
 		if (th[i].policy == VELOX_BACKOFF_SLEEP &&
 		    !(th[i].stages & VELOX_LANE_INGRESS))
-			th[i].lane->wake = rig_wake;
+			th[i].lane->wake = velox_user_wake;
 	for (i = 0; i < n; i++) {
 		err = pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
 		if (err) {

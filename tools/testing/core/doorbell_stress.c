@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Idle stage threads that really sleep: on their lane's doorbells
- * (core/doorbell.h) with futexes, as the bench rig sleeps and velox.ko
- * sleeps in schedule().  Rings are tiny and ingress blocks at a full one,
+ * (core/doorbell.h) with futexes (velox/lane_sleep.h, as the bench rig
+ * sleeps; velox.ko sleeps in schedule()).  Rings are tiny and ingress blocks at a full one,
  * so one lost wake-up stops the lane for good: the thread that should
  * have woken sleeps with no timeout (the bundler's flush timeout is an
  * hour), ingress waits for room that never comes, and the alarm fails
@@ -10,16 +10,14 @@
  * also a reported race.  Every run must deliver everything in order, and
  * its threads must have slept (a run that never sleeps tests nothing).
  */
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/futex.h>
-#include <sys/syscall.h>
 #include <linux/velox.h>
+#include <velox/lane_sleep.h>
 
 #include "idle.h"
 #include "lane.h"
@@ -45,11 +43,6 @@ static u64 mono_ns(void)
 	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static void wake(struct velox_doorbell *bell)
-{
-	syscall(SYS_futex, &bell->armed, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
 struct sleeper {
 	pthread_t tid;
 	struct velox_lane *lane;
@@ -57,29 +50,6 @@ struct sleeper {
 	unsigned int stages;
 	u64 sleeps;
 };
-
-/* Sleep as core/lane.h says; a thread fed by another never times out. */
-static void sleep_idle(struct sleeper *t, u64 wake_at)
-{
-	struct timespec at = {
-		.tv_sec = wake_at / 1000000000ull,
-		.tv_nsec = wake_at % 1000000000ull,
-	};
-	struct velox_doorbell *bell = velox_lane_arm(t->lane, t->stages);
-
-	t->sleeps++;
-	if (!bell) {
-		if (wake_at != U64_MAX && velox_lane_idle(t->lane, t->stages))
-			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at,
-					NULL);
-		return;
-	}
-	if (velox_lane_idle(t->lane, t->stages))
-		syscall(SYS_futex, &bell->armed, FUTEX_WAIT_BITSET_PRIVATE, 1,
-			wake_at == U64_MAX ? NULL : &at, NULL,
-			FUTEX_BITSET_MATCH_ANY);
-	velox_doorbell_disarm(bell);
-}
 
 static void *sleeper_fn(void *arg)
 {
@@ -97,8 +67,11 @@ static void *sleeper_fn(void *arg)
 			now = mono_ns();
 			wake_at = velox_lane_wake_at(t->lane, t->stages, now);
 			if (velox_idle_next(&idle, now, wake_at) ==
-			    VELOX_IDLE_SLEEP)
-				sleep_idle(t, wake_at);
+			    VELOX_IDLE_SLEEP) {
+				t->sleeps++;
+				velox_user_lane_sleep(t->lane, t->stages,
+						      wake_at);
+			}
 		}
 		if ((t->stages & VELOX_LANE_INGRESS) &&
 		    t->sink->count.generated >= STOP_AFTER)
@@ -122,7 +95,7 @@ static bool run_lane(int threads, u32 ring, u32 bundle)
 		.sample = 1,
 		.seed = 7,
 		.start_ns = mono_ns(),
-		.wake = wake,
+		.wake = velox_user_wake,
 	};
 	struct velox_lane *lane = alloc64(sizeof(*lane));
 	u8 *slots = alloc64(slot_bytes);
