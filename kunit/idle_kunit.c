@@ -14,23 +14,24 @@ static void spin_policy_always_spins(struct kunit *test)
 	struct velox_idle id;
 	u64 t;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SPIN, true);
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SPIN);
 	for (t = 1000; t < 10 * WINDOW; t += 1000)
-		KUNIT_ASSERT_EQ(test, velox_idle_next(&id, t, U64_MAX),
+		KUNIT_ASSERT_EQ(test, velox_idle_next(&id, t, U64_MAX, true),
 				VELOX_IDLE_SPIN);
 }
 
-/* Fed by another thread: the window is spun, then the CPU given up. */
-static void a_fed_thread_spins_the_window_then_sleeps(struct kunit *test)
+/* Work may come from another thread: the window is spun, then no more. */
+static void an_awaiting_thread_spins_the_window_then_sleeps(struct kunit *test)
 {
 	struct velox_idle id;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP, true);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, U64_MAX),
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, U64_MAX, true),
 			VELOX_IDLE_SPIN);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000 + WINDOW - 1, U64_MAX),
+	KUNIT_EXPECT_EQ(test,
+			velox_idle_next(&id, 1000 + WINDOW - 1, U64_MAX, true),
 			VELOX_IDLE_SPIN);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000 + WINDOW, U64_MAX),
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000 + WINDOW, U64_MAX, true),
 			VELOX_IDLE_SLEEP);
 }
 
@@ -38,37 +39,54 @@ static void yield_policy_yields_where_sleep_would_sleep(struct kunit *test)
 {
 	struct velox_idle id;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_YIELD, true);
-	velox_idle_next(&id, 0, U64_MAX);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, WINDOW, U64_MAX),
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_YIELD);
+	velox_idle_next(&id, 0, U64_MAX, true);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, WINDOW, U64_MAX, true),
 			VELOX_IDLE_YIELD);
 }
 
-/* Not fed (it runs ingress): its own work far off, it sleeps at once. */
-static void an_unfed_thread_sleeps_at_once_for_far_work(struct kunit *test)
+/* Nothing to await (ingress, not held): far work is slept for at once. */
+static void far_work_of_its_own_is_slept_for_at_once(struct kunit *test)
 {
 	struct velox_idle id;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP, false);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, 1000 + WINDOW + 1),
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	KUNIT_EXPECT_EQ(test,
+			velox_idle_next(&id, 1000, 1000 + WINDOW + 1, false),
 			VELOX_IDLE_SLEEP);
 }
 
-/* Work of its own due within the window: spin to it, fed or not. */
+/*
+ * The same thread held at a full ring awaits room from the thread
+ * downstream: it spins the window before it sleeps to its retry.
+ */
+static void a_held_thread_spins_the_window_first(struct kunit *test)
+{
+	struct velox_idle id;
+	u64 retry = 1000 + 4 * WINDOW;
+
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, retry, true),
+			VELOX_IDLE_SPIN);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000 + WINDOW, retry, true),
+			VELOX_IDLE_SLEEP);
+}
+
+/* Work of its own due within the window: spin to it, awaiting or not. */
 static void work_due_within_the_window_is_spun_for(struct kunit *test)
 {
 	struct velox_idle id;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP, false);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, 1000 + WINDOW),
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 1000, 1000 + WINDOW, false),
 			VELOX_IDLE_SPIN);
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP, true);
-	velox_idle_next(&id, 0, U64_MAX);
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	velox_idle_next(&id, 0, U64_MAX, true);
 	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 10 * WINDOW,
-					      10 * WINDOW + WINDOW),
+					      10 * WINDOW + WINDOW, true),
 			VELOX_IDLE_SPIN);
 	/* Already due (a clock read before the deadline passed). */
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 10 * WINDOW, 1),
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 10 * WINDOW, 1, true),
 			VELOX_IDLE_SPIN);
 }
 
@@ -77,24 +95,26 @@ static void reset_starts_a_new_window(struct kunit *test)
 {
 	struct velox_idle id;
 
-	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP, true);
-	velox_idle_next(&id, 0, U64_MAX);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, WINDOW, U64_MAX),
+	velox_idle_init(&id, WINDOW, VELOX_BACKOFF_SLEEP);
+	velox_idle_next(&id, 0, U64_MAX, true);
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, WINDOW, U64_MAX, true),
 			VELOX_IDLE_SLEEP);
 	velox_idle_reset(&id);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 2 * WINDOW, U64_MAX),
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 2 * WINDOW, U64_MAX, true),
 			VELOX_IDLE_SPIN);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 3 * WINDOW - 1, U64_MAX),
+	KUNIT_EXPECT_EQ(test,
+			velox_idle_next(&id, 3 * WINDOW - 1, U64_MAX, true),
 			VELOX_IDLE_SPIN);
-	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 3 * WINDOW, U64_MAX),
+	KUNIT_EXPECT_EQ(test, velox_idle_next(&id, 3 * WINDOW, U64_MAX, true),
 			VELOX_IDLE_SLEEP);
 }
 
 static struct kunit_case velox_idle_cases[] = {
 	KUNIT_CASE(spin_policy_always_spins),
-	KUNIT_CASE(a_fed_thread_spins_the_window_then_sleeps),
+	KUNIT_CASE(an_awaiting_thread_spins_the_window_then_sleeps),
 	KUNIT_CASE(yield_policy_yields_where_sleep_would_sleep),
-	KUNIT_CASE(an_unfed_thread_sleeps_at_once_for_far_work),
+	KUNIT_CASE(far_work_of_its_own_is_slept_for_at_once),
+	KUNIT_CASE(a_held_thread_spins_the_window_first),
 	KUNIT_CASE(work_due_within_the_window_is_spun_for),
 	KUNIT_CASE(reset_starts_a_new_window),
 	{}

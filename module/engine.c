@@ -133,20 +133,27 @@ static void velox_wake(struct velox_doorbell *bell)
  * STOP, kthread_stop()) finds the thread asleep or about to be, and makes
  * schedule() return at once.  TASK_IDLE: an idle pipeline is neither a
  * hung task nor load.
+ *
+ * Return: whether it slept (the last look may find work).
  */
-static void velox_worker_sleep(struct velox_worker *w, u64 wake_at)
+static bool velox_worker_sleep(struct velox_worker *w, u64 wake_at)
 {
 	struct velox_doorbell *bell;
 	ktime_t at = ns_to_ktime(wake_at);
+	bool slept = false;
+	u32 want;
 
 	set_current_state(TASK_IDLE);
-	bell = velox_lane_arm(w->lane, w->stages);
-	if (velox_lane_idle(w->lane, w->stages) && !kthread_should_stop())
+	bell = velox_lane_arm(w->lane, w->stages, &want);
+	if (velox_lane_idle(w->lane, w->stages) && !kthread_should_stop()) {
 		schedule_hrtimeout_range(wake_at == U64_MAX ? NULL : &at,
 					 VELOX_IDLE_SLACK_NS, HRTIMER_MODE_ABS);
+		slept = true;
+	}
 	__set_current_state(TASK_RUNNING);
 	if (bell)
 		velox_doorbell_disarm(bell);
+	return slept;
 }
 
 /*
@@ -157,10 +164,16 @@ static void velox_worker_sleep(struct velox_worker *w, u64 wake_at)
 static void velox_worker_idle(struct velox_worker *w, struct velox_idle *idle)
 {
 	struct velox_stats_state *stats = &w->eng->stats;
-	u64 now = velox_clock();
-	u64 wake_at = velox_lane_wake_at(w->lane, w->stages, now);
+	u64 now, wake_at;
 
-	switch (velox_idle_next(idle, now, wake_at)) {
+	if (idle->policy == VELOX_BACKOFF_SPIN) {
+		cpu_relax();
+		return;
+	}
+	now = velox_clock();
+	wake_at = velox_lane_wake_at(w->lane, w->stages, now);
+	switch (velox_idle_next(idle, now, wake_at,
+				velox_lane_awaits(w->lane, w->stages))) {
 	case VELOX_IDLE_SPIN:
 		cpu_relax();
 		break;
@@ -176,10 +189,11 @@ static void velox_worker_idle(struct velox_worker *w, struct velox_idle *idle)
 		schedule();
 		break;
 	case VELOX_IDLE_SLEEP:
-		preempt_disable();
-		velox_stats_sink(stats)->count.idle_sleeps++;
-		preempt_enable();
-		velox_worker_sleep(w, wake_at);
+		if (velox_worker_sleep(w, wake_at)) {
+			preempt_disable();
+			velox_stats_sink(stats)->count.idle_sleeps++;
+			preempt_enable();
+		}
 		break;
 	}
 }
@@ -199,7 +213,7 @@ static int velox_worker_fn(void *arg)
 	u32 work;
 
 	velox_idle_init(&idle, (u64)e->cfg.spin_us * NSEC_PER_USEC,
-			e->cfg.backoff, !(w->stages & VELOX_LANE_INGRESS));
+			e->cfg.backoff);
 	while (!kthread_should_stop()) {
 		if (w->done) {
 			/* TASK_IDLE: a parked thread is not a hung task. */

@@ -21,13 +21,15 @@
  * finds the consumer awake is harmless: it looks, finds nothing, and
  * sleeps again.
  *
- * The consumer may ask for more than "not empty": @want elements, as
- * SO_RCVLOWAT does for a socket.  A bundler with 3 transactions in its
- * open bundle of 16 sleeps until its flush time or 13 more, whichever
- * comes first: what comes before the flush would wait for it in the
- * bundle anyway, so waking for each buys no latency.  That loses nothing
- * either: while the consumer sleeps only the producer adds to the ring,
- * so the push that brings it to @want sees that it did.
+ * The consumer may ask for more than "not empty": it arms the bell with
+ * the number of elements worth waking for, as SO_RCVLOWAT does for a
+ * socket.  A bundler with 3 transactions in its open bundle of 16 sleeps
+ * until its flush time or 13 more, whichever comes first: what comes
+ * before the flush would wait for it in the bundle anyway, so waking for
+ * each buys no latency.  That loses nothing either: while the consumer
+ * sleeps only the producer adds to the ring, so the push that brings it
+ * to the mark sees that it did.  The mark is the armed word itself, so a
+ * producer can never see the bell armed with an older mark.
  *
  * Sleeping and waking depend on where the code runs, so the caller does
  * them: velox.ko sets its task state before arming and sleeps in
@@ -40,36 +42,37 @@
 
 #include <asm/barrier.h>
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 
 #include "ring.h"
 
 /**
- * struct velox_doorbell - the bell of one ring's consumer
- * @armed: 1 while the consumer sleeps or is about to; written by the
- *	consumer (arm, disarm) and taken by the producer (exchange to 0)
- * @want: elements in the ring worth waking for, at least 1; written by
- *	the consumer before it arms
- * @sleeper: what the caller's wake function needs (velox.ko: the task)
+ * struct velox_doorbell - the bell of one ring's consumer, on a line of
+ *	its own (the consumer writes it, the producer reads it every burst)
+ * @armed: 0 while the consumer is awake; while it sleeps or is about to,
+ *	the elements in the ring worth waking it for (at least 1).  Written
+ *	by the consumer (arm, disarm), taken by the producer (exchange to 0)
+ * @sleeper: who sleeps on it: what the caller's wake function needs
+ *	(velox.ko: the task).  NULL: nobody ever does, so producers do not
+ *	look at the bell at all.  Set before the threads run.
  */
 struct velox_doorbell {
 	u32 armed;
-	u32 want;
 	void *sleeper;
-};
+} ____cacheline_aligned_in_smp;
 
 /* Wakes the consumer of a bell just taken; the caller provides it. */
 typedef void (*velox_wake_fn)(struct velox_doorbell *bell);
 
 /*
  * Consumer: about to look at its ring one last time, then to sleep until
- * the ring holds @want elements, or its producer finishes.
+ * the ring holds @want (at least 1) elements, or its producer finishes.
  */
 static inline void velox_doorbell_arm(struct velox_doorbell *bell, u32 want)
 {
-	WRITE_ONCE(bell->want, want);
-	WRITE_ONCE(bell->armed, 1);
+	WRITE_ONCE(bell->armed, want);
 	/* Pairs with velox_doorbell_ring(): armed before the last look. */
 	smp_mb();
 }
@@ -90,11 +93,12 @@ static inline void velox_doorbell_ring(struct velox_doorbell *bell,
 				       const struct velox_ring *ring,
 				       velox_wake_fn wake)
 {
+	u32 want;
+
 	/* Pairs with velox_doorbell_arm(): published before this look. */
 	smp_mb();
-	if (!READ_ONCE(bell->armed))
-		return;
-	if (ring && velox_ring_count(ring) < READ_ONCE(bell->want))
+	want = READ_ONCE(bell->armed);
+	if (!want || (ring && velox_ring_count(ring) < want))
 		return;
 	if (xchg(&bell->armed, 0))
 		wake(bell);

@@ -12,9 +12,11 @@
  *    bundle's flush timeout, a retry at a full ring.  No point spinning
  *    for that unless it is due within the window: the thread sleeps
  *    until then at once.
- *  - work handed over by the thread upstream, at any moment: the thread
- *    spins the window first (the next burst is likely close behind the
- *    last at a high rate), then sleeps on its input's doorbell.
+ *  - work another thread hands over at any moment (velox_lane_awaits()):
+ *    input from the thread upstream, or room at a full ring from the
+ *    thread downstream.  The thread spins the window first (at a high
+ *    rate the next burst is close behind the last), then sleeps on its
+ *    input's doorbell, or until its retry at the full ring.
  *
  * The caller reads the clock, sleeps and yields (they depend on where the
  * code runs); this header only decides, so KUnit drives it with numbers.
@@ -49,24 +51,21 @@ enum velox_idle_action {
  * @since: when the current idle stretch began (valid if @idle)
  * @spin_ns: the spin window
  * @policy: enum velox_backoff_policy
- * @fed: another thread feeds this one's first stage (it has a doorbell)
  * @idle: the last step found nothing to do
  */
 struct velox_idle {
 	u64 since;
 	u64 spin_ns;
 	u8 policy;
-	bool fed;
 	bool idle;
 };
 
 static inline void velox_idle_init(struct velox_idle *id, u64 spin_ns,
-				   enum velox_backoff_policy policy, bool fed)
+				   enum velox_backoff_policy policy)
 {
 	id->since = 0;
 	id->spin_ns = spin_ns;
 	id->policy = policy;
-	id->fed = fed;
 	id->idle = false;
 }
 
@@ -81,11 +80,15 @@ static inline void velox_idle_reset(struct velox_idle *id)
  * @id: the thread's idle state
  * @now: the thread's clock
  * @wake_at: when its own work is due (U64_MAX: none; <= @now: now)
+ * @awaits: another thread may hand it work any moment
+ *
+ * The caller may skip the clock read under policy spin, which always
+ * spins.
  *
  * Return: enum velox_idle_action.
  */
 static inline enum velox_idle_action
-velox_idle_next(struct velox_idle *id, u64 now, u64 wake_at)
+velox_idle_next(struct velox_idle *id, u64 now, u64 wake_at, bool awaits)
 {
 	if (!id->idle) {
 		id->idle = true;
@@ -96,7 +99,7 @@ velox_idle_next(struct velox_idle *id, u64 now, u64 wake_at)
 	/* Due within the window: spinning to it is cheaper than a timer. */
 	if (wake_at <= now || wake_at - now <= id->spin_ns)
 		return VELOX_IDLE_SPIN;
-	if (id->fed && now - id->since < id->spin_ns)
+	if (awaits && now - id->since < id->spin_ns)
 		return VELOX_IDLE_SPIN;
 	return id->policy == VELOX_BACKOFF_YIELD ? VELOX_IDLE_YIELD :
 						   VELOX_IDLE_SLEEP;

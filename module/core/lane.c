@@ -31,13 +31,14 @@ static inline bool stage_done(const struct velox_lane *l, int idx)
 
 /*
  * Stage @idx has new input (or its upstream finished): wake the thread
- * running it if it sleeps.  Without a wake function nobody ever sleeps on
- * a bell, and the push costs no barrier.
+ * running it if it sleeps.  A bell nobody sleeps on (no wake function, or
+ * no sleeper: the stage runs on the same thread as the one before it)
+ * costs the push no barrier.
  */
 static inline void ring_bell(struct velox_lane *l, int idx,
 			     const struct velox_ring *in)
 {
-	if (l->wake)
+	if (l->wake && l->bell[idx].sleeper)
 		velox_doorbell_ring(&l->bell[idx], in, l->wake);
 }
 
@@ -312,7 +313,6 @@ static bool bundler_send(struct velox_lane *l)
 	}
 	l->bundler.ready = false;
 	l->bundler.open.count = 0;
-	ring_bell(l, IDX_OUTPUT, &l->to_output);
 	return true;
 }
 
@@ -330,7 +330,11 @@ static bool bundler_flushed(struct velox_lane *l)
  * Bundler: pop straight into the open bundle, up to what it has room for;
  * flush when full, or when its oldest member waited the timeout; and go
  * on with the next bundle, up to a burst, on the same clock read (a
- * clock read per bundle was a sixth of a lane's time natively).  The
+ * clock read per bundle was a sixth of a lane's time natively).  Later
+ * bundles of a step take only what the first pop already saw in the
+ * ring, published before the clock was read, so no transaction is
+ * bundled before the time it was matched.  The output stage's bell is
+ * rung once a step, for every bundle sent.  The
  * timeout is checked on every step that finds the bundle open, busy or
  * not: a trickle that never fills it must not keep it open past the
  * timeout.  Once the matcher has finished and its ring is empty, what is
@@ -353,29 +357,31 @@ static void bundler_stamp(struct velox_lane *l, const struct velox_sink *s,
 	}
 }
 
-static noinline u32 bundler_step(struct velox_lane *l, struct velox_sink *s)
+static u32 bundler_fill(struct velox_lane *l, struct velox_sink *s,
+			u32 *sent)
 {
 	struct velox_bundler *b = &l->bundler.state;
 	struct velox_bundle *open = &l->bundler.open;
-	u32 n, sent, work = 0;
+	u32 n, ok, budget = U32_MAX, work = 0;
 	bool upstream_done;
 	u64 now = 0;
 
-	if (l->bundler.ready && !bundler_send(l))
-		return 0;
-
 	upstream_done = stage_done(l, IDX_MATCHER);
-	/* Up to a burst, bundle after bundle, on one clock read. */
 	for (;;) {
 		n = velox_ring_pop_n(&l->to_bundler, &open->txns[open->count],
-				     b->size - open->count, TXN_SIZE);
+				     min(b->size - open->count, budget),
+				     TXN_SIZE);
 		if (!n && !open->count) {
 			if (upstream_done && !work)
 				finish(l, IDX_BUNDLER);
 			return work;
 		}
-		if (!work)
+		if (budget == U32_MAX) {
 			now = l->clock();
+			budget = velox_ring_cons_known(&l->to_bundler);
+		} else {
+			budget -= n;
+		}
 		if (unlikely(l->tail) && n)
 			bundler_stamp(l, s, &open->txns[open->count], n, now);
 		work += n;
@@ -384,10 +390,26 @@ static noinline u32 bundler_step(struct velox_lane *l, struct velox_sink *s)
 					    velox_bundler_poll(b, open, now)))
 			return work;
 		/* A flush counts as work: a drain may move nothing else. */
-		sent = bundler_flushed(l);
-		if (!sent || !n || work >= VELOX_LANE_BURST)
-			return work + sent;
+		ok = bundler_flushed(l);
+		*sent += ok;
+		if (!ok || !n || work >= VELOX_LANE_BURST)
+			return work + ok;
 	}
+}
+
+static noinline u32 bundler_step(struct velox_lane *l, struct velox_sink *s)
+{
+	u32 work, sent = 0;
+
+	if (l->bundler.ready) {
+		if (!bundler_send(l))
+			return 0;
+		sent = 1;
+	}
+	work = bundler_fill(l, s, &sent);
+	if (sent)
+		ring_bell(l, IDX_OUTPUT, &l->to_output);
+	return work;
 }
 
 static void output_record(struct velox_lane *l, struct velox_sink *s,
@@ -558,6 +580,28 @@ struct velox_doorbell *velox_lane_bell(struct velox_lane *l,
 	return idx == IDX_INGRESS ? NULL : &l->bell[idx];
 }
 
+/* Is one of @stages held up at a full ring, waiting for room? */
+static bool held(const struct velox_lane *l, unsigned int stages)
+{
+	return ((stages & VELOX_LANE_INGRESS) && l->ingress.npend) ||
+	       ((stages & VELOX_LANE_MATCHER) && l->matcher.npend) ||
+	       ((stages & VELOX_LANE_BUNDLER) && l->bundler.ready);
+}
+
+/**
+ * velox_lane_awaits() - may another thread hand this one work any moment?
+ * @l: the lane
+ * @stages: as for velox_lane_bell()
+ *
+ * Yes if its first stage is fed by another thread, or one of its stages
+ * waits for room that the thread downstream makes: worth spinning for
+ * (idle.h).
+ */
+bool velox_lane_awaits(const struct velox_lane *l, unsigned int stages)
+{
+	return first_stage(stages) != IDX_INGRESS || held(l, stages);
+}
+
 /*
  * What the first of @stages waits for: its input ring, and how much of it
  * is worth waking for (doorbell.h): what fills the open bundle, for the
@@ -582,19 +626,22 @@ static const struct velox_ring *awaited(const struct velox_lane *l, int idx,
  * velox_lane_arm() - arm the bell of the thread running @stages
  * @l: the lane
  * @stages: as for velox_lane_bell()
+ * @want: set to the mark the bell is armed with (doorbell.h)
  *
- * Return: the bell armed, or NULL if the thread has none.
+ * A thread held up at a full ring does not arm: new input is no use to it
+ * until there is room, and that it looks for at velox_lane_wake_at().
+ *
+ * Return: the bell armed, or NULL if none was.
  */
 struct velox_doorbell *velox_lane_arm(struct velox_lane *l,
-				      unsigned int stages)
+				      unsigned int stages, u32 *want)
 {
 	struct velox_doorbell *bell = velox_lane_bell(l, stages);
-	u32 want;
 
-	if (bell) {
-		awaited(l, first_stage(stages), &want);
-		velox_doorbell_arm(bell, want);
-	}
+	if (!bell || held(l, stages))
+		return NULL;
+	awaited(l, first_stage(stages), want);
+	velox_doorbell_arm(bell, *want);
 	return bell;
 }
 
@@ -606,7 +653,8 @@ struct velox_doorbell *velox_lane_arm(struct velox_lane *l,
  * The last look before sleeping, ordered after velox_lane_arm(): if the
  * upstream thread pushed what the bell wants, or finished, before it
  * looked at the bell, this sees it.  Ingress's own due time is
- * velox_lane_wake_at()'s.
+ * velox_lane_wake_at()'s, and so is the retry of a stage held up at a
+ * full ring, which may sleep whatever its input holds.
  *
  * Return: true if the thread may sleep.
  */
@@ -616,6 +664,8 @@ bool velox_lane_idle(const struct velox_lane *l, unsigned int stages)
 	const struct velox_ring *in;
 	u32 want;
 
+	if (held(l, stages))
+		return true;
 	/* Finished: its thread has its own stages to finish, or to exit. */
 	if (l->done[idx])
 		return false;

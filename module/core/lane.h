@@ -163,18 +163,21 @@ bool velox_lane_done(const struct velox_lane *l, unsigned int stages);
  *
  *	wake_at = velox_lane_wake_at(l, stages, now);
  *	(velox.ko: set_current_state() first)
- *	bell = velox_lane_arm(l, stages);	(NULL: no bell, only wake_at)
+ *	bell = velox_lane_arm(l, stages, &want);  (NULL: only wake_at)
  *	if (velox_lane_idle(l, stages))
  *		sleep until wake_at or the bell;
  *	if (bell)
  *		velox_doorbell_disarm(bell);
+ *
+ * velox_lane_awaits() says whether to spin the window first (idle.h).
  */
 u64 velox_lane_wake_at(const struct velox_lane *l, unsigned int stages,
 		       u64 now);
 struct velox_doorbell *velox_lane_bell(struct velox_lane *l,
 				       unsigned int stages);
 struct velox_doorbell *velox_lane_arm(struct velox_lane *l,
-				      unsigned int stages);
+				      unsigned int stages, u32 *want);
 bool velox_lane_idle(const struct velox_lane *l, unsigned int stages);
+bool velox_lane_awaits(const struct velox_lane *l, unsigned int stages);
 
 #endif /* VELOX_CORE_LANE_H */

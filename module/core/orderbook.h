@@ -26,8 +26,8 @@
  * at most @spin_cap cpu_relax() calls in one round; the wait starts again
  * from one call after every exchange that succeeds.  The matcher applies
  * a burst with preemption off, so it is this cap, not the idle threads'
- * spin_cap of the config, that bounds how long one lost race holds the
- * CPU: VELOX_BOOK_SPIN_CAP in velox.ko.
+ * spin window, that bounds how long one lost race holds the CPU:
+ * VELOX_BOOK_SPIN_CAP in velox.ko.
  *
  * The book counts into a struct velox_counters the caller owns (the
  * sink of the calling CPU or thread), so it has no shared counter.

@@ -9,12 +9,14 @@
  *
  * Each side keeps a private copy of the other side's index and only reads
  * the shared one (one cache miss) when its copy says there is less room
- * (or fewer elements) than the call wants: with a busy ring, the two cores
- * touch each other's line about once per lap instead of once per element
- * (the cached-index trick of rigtorp's SPSCQueue; ptr_ring batches for the
- * same reason).  A burst moves as many elements as the ring held room for
- * when it looked: a stale copy never makes it move fewer (ingress drops
- * what a push did not take, so that would drop on a ring that had room).
+ * (or fewer elements) than the call wants: a producer ahead of its
+ * consumer touches the consumer's line about once per lap instead of once
+ * per element (the cached-index trick of rigtorp's SPSCQueue; ptr_ring
+ * batches for the same reason); a consumer that keeps up reads the
+ * producer's line about once per burst, as it must to see new elements.
+ * A burst moves as many elements as the ring held room for when it
+ * looked: a stale copy never makes it move fewer (ingress drops what a
+ * push did not take, so that would drop on a ring that had room).
  *
  * Ordering: the producer fills slots, then publishes @prod.head with a
  * release store; the consumer reads @prod.head with an acquire load before
@@ -129,6 +131,15 @@ static __always_inline u32 velox_ring_cons_avail(struct velox_ring *r,
 		avail = r->cons.head_cache - r->cons.tail;
 	}
 	return avail;
+}
+
+/*
+ * Elements the consumer already knows are in the ring, from its cached
+ * copy of the head: a pop of at most this many reads nothing shared.
+ */
+static __always_inline u32 velox_ring_cons_known(const struct velox_ring *r)
+{
+	return r->cons.head_cache - r->cons.tail;
 }
 
 /**

@@ -44,8 +44,8 @@ static double lanes_once(const struct bench_opts *o, unsigned int n,
 	for (i = 0; i < n; i++) {
 		sinks[i] = rig_alloc(sizeof(*sinks[i]));
 		velox_sink_init(sinks[i]);
-		rig_thread_init(&th[i], &r, i, VELOX_LANE_ALL, sinks[i],
-				i % 2 ? o->cpu_b : o->cpu_a);
+		/* Lane i on CPU i: n lanes on n CPUs, none shared. */
+		rig_thread_init(&th[i], &r, i, VELOX_LANE_ALL, sinks[i], i);
 		th[i].policy = VELOX_BACKOFF_SLEEP;
 		th[i].spin_ns = VELOX_IDLE_SPIN_US_DEFAULT * 1000ull;
 	}

@@ -118,20 +118,24 @@ void rig_thread_init(struct rig_thread *t, struct rig *r, unsigned int lane,
 	t->policy = VELOX_BACKOFF_SPIN;
 }
 
-/* Only a thread whose first stage another thread feeds has a bell. */
 static void rig_idle_init(struct rig_thread *t)
 {
-	velox_idle_init(&t->idle, t->spin_ns, t->policy,
-			!(t->stages & VELOX_LANE_INGRESS));
+	velox_idle_init(&t->idle, t->spin_ns, t->policy);
 }
 
 /* What velox_worker_idle() does in the module, with userspace calls. */
 static void rig_idle(struct rig_thread *t)
 {
-	u64 now = bench_now_ns();
-	u64 wake_at = velox_lane_wake_at(t->lane, t->stages, now);
+	u64 now, wake_at;
 
-	switch (velox_idle_next(&t->idle, now, wake_at)) {
+	if (t->policy == VELOX_BACKOFF_SPIN) {
+		cpu_relax();
+		return;
+	}
+	now = bench_now_ns();
+	wake_at = velox_lane_wake_at(t->lane, t->stages, now);
+	switch (velox_idle_next(&t->idle, now, wake_at,
+				velox_lane_awaits(t->lane, t->stages))) {
 	case VELOX_IDLE_SPIN:
 		cpu_relax();
 		break;
@@ -140,8 +144,8 @@ static void rig_idle(struct rig_thread *t)
 		sched_yield();
 		break;
 	case VELOX_IDLE_SLEEP:
-		t->sink->count.idle_sleeps++;
-		velox_user_lane_sleep(t->lane, t->stages, wake_at);
+		if (velox_user_lane_sleep(t->lane, t->stages, wake_at))
+			t->sink->count.idle_sleeps++;
 		break;
 	}
 }
@@ -229,13 +233,20 @@ double rig_run(struct rig *r, struct rig_thread *th, unsigned int n)
 	int err;
 
 	/*
-	 * A lane rings bells if a thread fed by another may sleep on one, as
-	 * in velox.ko (none runs yet; a lane on one thread pays no barrier).
+	 * A thread fed by another that may sleep has a bell, rung by the
+	 * stage before it, as in velox.ko (none runs yet; a bell nobody
+	 * sleeps on costs no barrier).  The futex is the bell's own word:
+	 * the sleeper is only a mark.
 	 */
-	for (i = 0; i < n; i++)
-		if (th[i].policy == VELOX_BACKOFF_SLEEP &&
-		    !(th[i].stages & VELOX_LANE_INGRESS))
+	for (i = 0; i < n; i++) {
+		struct velox_doorbell *bell =
+			velox_lane_bell(th[i].lane, th[i].stages);
+
+		if (th[i].policy == VELOX_BACKOFF_SLEEP && bell) {
 			th[i].lane->wake = velox_user_wake;
+			bell->sleeper = &th[i];
+		}
+	}
 	for (i = 0; i < n; i++) {
 		err = pthread_create(&th[i].tid, NULL, rig_thread_fn, &th[i]);
 		if (err) {

@@ -113,15 +113,18 @@ enum velox_policy {
  * @sample: record the latency of 1 transaction in @sample: 1 ..
  *	VELOX_SAMPLE_MAX
  * @spin_us: how long (µs) a thread that finds no work spins, waiting for
- *	work from the thread upstream, before it yields or sleeps as @backoff
- *	says: 1 .. VELOX_SPIN_US_MAX.  (Work of its own due later than this,
- *	such as ingress's next transaction, it sleeps for at once.)
+ *	another thread to hand it work (its input, or room at a full ring),
+ *	before it yields or sleeps as @backoff says: 1 .. VELOX_SPIN_US_MAX.
+ *	(A thread that runs ingress and waits only for its next transaction
+ *	sleeps at once when that is due later than this.)
  * @backoff: enum velox_backoff_policy, for threads that find no work
  * @policy: enum velox_policy: what ingress does at a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2
  *	(ingress and matcher, bundler and output), 4 (one per stage), or 0
- *	to let the module choose from the online CPUs and @lanes (what it
- *	chose is what GET_CONFIG and the stats area then report)
+ *	to let the module choose from @rate, @lanes and the CPUs of @cpus
+ *	(else the online ones): 1 at up to 100k/s per lane, else as many as
+ *	the CPUs allow (what it chose is what GET_CONFIG and the stats area
+ *	then report)
  * @__reserved0: zero
  * @seed: seed of the order mix; equal seeds give equal transactions
  * @cpus: bit n set: threads may run on CPU n (only CPUs 0-63 can be

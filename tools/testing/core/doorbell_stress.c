@@ -56,8 +56,7 @@ static void *sleeper_fn(void *arg)
 	struct sleeper *t = arg;
 	struct velox_idle idle;
 
-	velox_idle_init(&idle, SPIN_NS, VELOX_BACKOFF_SLEEP,
-			!(t->stages & VELOX_LANE_INGRESS));
+	velox_idle_init(&idle, SPIN_NS, VELOX_BACKOFF_SLEEP);
 	while (!velox_lane_done(t->lane, t->stages)) {
 		u64 now, wake_at;
 
@@ -66,12 +65,11 @@ static void *sleeper_fn(void *arg)
 		} else {
 			now = mono_ns();
 			wake_at = velox_lane_wake_at(t->lane, t->stages, now);
-			if (velox_idle_next(&idle, now, wake_at) ==
-			    VELOX_IDLE_SLEEP) {
+			if (velox_idle_next(&idle, now, wake_at,
+					    velox_lane_awaits(t->lane, t->stages)) ==
+			    VELOX_IDLE_SLEEP &&
+			    velox_user_lane_sleep(t->lane, t->stages, wake_at))
 				t->sleeps++;
-				velox_user_lane_sleep(t->lane, t->stages,
-						      wake_at);
-			}
 		}
 		if ((t->stages & VELOX_LANE_INGRESS) &&
 		    t->sink->count.generated >= STOP_AFTER)
@@ -99,6 +97,7 @@ static bool run_lane(int threads, u32 ring, u32 bundle)
 	};
 	struct velox_lane *lane = alloc64(sizeof(*lane));
 	u8 *slots = alloc64(slot_bytes);
+	struct velox_doorbell *bell;
 	struct sleeper th[4];
 	struct velox_book book;
 	u64 gen = 0, del = 0, seq = 0;
@@ -117,6 +116,10 @@ static bool run_lane(int threads, u32 ring, u32 bundle)
 		th[k].stages = threads == 4 ? BIT(k) :
 			       k ? VELOX_LANE_BUNDLER | VELOX_LANE_OUTPUT :
 				   VELOX_LANE_INGRESS | VELOX_LANE_MATCHER;
+		/* A bell's producer rings it only if somebody sleeps on it. */
+		bell = velox_lane_bell(lane, th[k].stages);
+		if (bell)
+			bell->sleeper = &th[k];
 	}
 	for (k = 0; k < threads; k++)
 		pthread_create(&th[k].tid, NULL, sleeper_fn, &th[k]);

@@ -14,6 +14,7 @@
 #define VELOX_USER_LANE_SLEEP_H
 
 #include <linux/futex.h>
+#include <stdbool.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,28 +27,43 @@ static inline void velox_user_wake(struct velox_doorbell *bell)
 	syscall(SYS_futex, &bell->armed, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-/* Sleep until @wake_at (U64_MAX: no time) or the thread's bell rings. */
-static inline void velox_user_lane_sleep(struct velox_lane *l,
+/*
+ * Sleep until @wake_at (U64_MAX: no time) or the thread's bell rings.
+ * Returns whether it slept: the last look may find work.
+ */
+static inline bool velox_user_lane_sleep(struct velox_lane *l,
 					 unsigned int stages, u64 wake_at)
 {
 	struct timespec at = {
 		.tv_sec = wake_at / 1000000000ull,
 		.tv_nsec = wake_at % 1000000000ull,
 	};
-	struct velox_doorbell *bell = velox_lane_arm(l, stages);
+	struct velox_doorbell *bell;
+	bool slept = false;
+	u32 want;
 
+	bell = velox_lane_arm(l, stages, &want);
 	if (!bell) {
-		/* Ingress first: nobody feeds it, its stop is its own. */
-		if (wake_at != U64_MAX && velox_lane_idle(l, stages))
+		/*
+		 * No bell (ingress first: nobody feeds it, its stop is its
+		 * own; or held at a full ring): its own due time only.
+		 */
+		if (wake_at != U64_MAX && velox_lane_idle(l, stages)) {
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at,
 					NULL);
-		return;
+			slept = true;
+		}
+		return slept;
 	}
-	if (velox_lane_idle(l, stages))
-		syscall(SYS_futex, &bell->armed, FUTEX_WAIT_BITSET_PRIVATE, 1,
-			wake_at == U64_MAX ? NULL : &at, NULL,
+	if (velox_lane_idle(l, stages)) {
+		/* Waits only while the bell still holds what we armed it with. */
+		syscall(SYS_futex, &bell->armed, FUTEX_WAIT_BITSET_PRIVATE,
+			want, wake_at == U64_MAX ? NULL : &at, NULL,
 			FUTEX_BITSET_MATCH_ANY);
+		slept = true;
+	}
 	velox_doorbell_disarm(bell);
+	return slept;
 }
 
 #endif /* VELOX_USER_LANE_SLEEP_H */
