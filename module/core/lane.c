@@ -593,9 +593,9 @@ static bool held(const struct velox_lane *l, unsigned int stages)
  * @l: the lane
  * @stages: as for velox_lane_bell()
  *
- * Yes if its first stage is fed by another thread, or one of its stages
- * waits for room that the thread downstream makes: worth spinning for
- * (idle.h).
+ * Return: true if its first stage is fed by another thread, or one of its
+ * stages waits for room that the thread downstream makes: worth spinning
+ * for (idle.h).
  */
 bool velox_lane_awaits(const struct velox_lane *l, unsigned int stages)
 {
