@@ -21,6 +21,12 @@
  *                                its threads (another task took the CPU;
  *                                the hypervisor taking the vCPU is not
  *                                seen from inside)
+ *   lane/2thr/paced1M/slow       a run like paced1M on two threads, with
+ *   lane/2thr/paced1M/slow/spoiled  tail capture at the flush timeout +
+ *   lane/2thr/paced1M/slow/clean    20 µs and each thread logging the
+ *   lane/2thr/paced1M/lost-stretches  stretches it lost (rig_gaps, over
+ *                                20 µs): slow samples, those a lost
+ *                                stretch overlapped, those none did
  *   lane/2thr/paced1M/bundle1/hop/bundle/<q>   the same on two threads
  *                                with bundles of 1: a transaction is
  *                                flushed as the bundler takes it, so this
@@ -46,6 +52,7 @@
 #include "bench.h"
 #include "layout.h"
 #include "rig.h"
+#include "tail.h"
 
 #define LANE_THREADS_MAX	4
 
@@ -162,6 +169,127 @@ static int lane_paced1M(const struct bench_opts *o, unsigned int threads,
 	return 0;
 }
 
+#define SPOIL_SPIKES	100000
+#define SPOIL_GAPS	65536
+#define SPOIL_SLOW_NS	(100000 + 20000)	/* rig_params()' flush + 20 µs */
+#define SPOIL_GAP_NS	20000
+
+struct spoil {
+	struct velox_spike *spikes;
+	unsigned int n;
+};
+
+static struct velox_spike *spoil_claim(void *ctx, u64 e2e_ns)
+{
+	struct spoil *sp = ctx;
+
+	(void)e2e_ns;
+	return sp->n < SPOIL_SPIKES ? &sp->spikes[sp->n++] : NULL;
+}
+
+static void spoil_keep(void *ctx, struct velox_spike *spike)
+{
+	(void)ctx;
+	(void)spike;
+}
+
+/* Did a lost stretch of any thread overlap [@from, @to)? */
+static bool spoil_overlaps(struct rig_gaps *g, unsigned int threads,
+			   u64 from, u64 to)
+{
+	unsigned int t, i;
+
+	for (t = 0; t < threads; t++)
+		for (i = 0; i < g[t].n; i++)
+			if (g[t].at[i][0] < to && g[t].at[i][1] > from)
+				return true;
+	return false;
+}
+
+/*
+ * 1 M/s on two threads for one second with tail capture at the flush
+ * timeout + 20 µs and each thread's lost stretches logged: how many slow
+ * samples a lost stretch explains.  Apart from the other cases: the
+ * stamps and a clock read a round change what is measured a little.
+ */
+static int lane_spoiled(const struct bench_opts *o)
+{
+	struct rig_conf rc = {
+		.lanes = 1, .book_cap = 64, .stop_after = 1000000,
+		.lane = rig_params(1000ull << 16, 1),
+	};
+	u32 slots = velox_timeline_slots(RIG_RING);
+	struct velox_sink *sinks[2] = { 0 }, *sum = rig_alloc(sizeof(*sum));
+	struct velox_tail tail = {
+		.threshold_ns = SPOIL_SLOW_NS,
+		.claim = spoil_claim, .keep = spoil_keep,
+	};
+	struct rig_gaps gaps[2] = { 0 };
+	struct spoil sp = { 0 };
+	u64 spoiled = 0, lost = 0;
+	struct rig_thread th[2];
+	unsigned int i, n = 0;
+	struct rig r;
+	int ret = 1;
+
+	sp.spikes = calloc(SPOIL_SPIKES, sizeof(*sp.spikes));
+	tail.timeline.stamps = calloc(slots, sizeof(struct velox_stamp));
+	tail.timeline.mask = slots - 1;
+	tail.ctx = &sp;
+	for (i = 0; i < 2; i++) {
+		gaps[i].min_ns = SPOIL_GAP_NS;
+		gaps[i].max = SPOIL_GAPS;
+		gaps[i].at = calloc(SPOIL_GAPS, sizeof(*gaps[i].at));
+		if (!gaps[i].at)
+			goto out_free;
+	}
+	if (!sum || !sp.spikes || !tail.timeline.stamps)
+		goto out_free;
+	rc.lane.tail = &tail;
+	if (rig_init(&r, &rc))
+		goto out_free;
+	if (rig_split_lane(&r, th, sinks, 2, o->cpu_a, o->cpu_b))
+		goto out_rig;
+	for (i = 0; i < 2; i++) {
+		th[i].policy = VELOX_BACKOFF_SLEEP;
+		th[i].spin_ns = VELOX_IDLE_SPIN_US_DEFAULT * 1000ull;
+		th[i].gaps = &gaps[i];
+	}
+	rig_run(&r, th, 2);
+	rig_sum(sum, sinks, 2);
+	if (rig_check(&r, sum)) {
+		for (i = 0; i < sp.n; i++) {
+			const struct velox_spike *s = &sp.spikes[i];
+
+			spoiled += spoil_overlaps(gaps, 2, s->ts_ns,
+						  s->ts_ns + s->e2e_ns);
+		}
+		lost = sum->count.tail_lost;
+		bench_result("lane/2thr/paced1M/slow", sp.n + lost, "samples",
+			     false);
+		bench_result("lane/2thr/paced1M/slow/spoiled", spoiled,
+			     "samples", false);
+		bench_result("lane/2thr/paced1M/slow/clean", sp.n - spoiled,
+			     "samples", false);
+		for (i = 0; i < 2; i++)
+			n += gaps[i].n;
+		bench_result("lane/2thr/paced1M/lost-stretches", n, "stretches",
+			     false);
+		ret = 0;
+	}
+	for (i = 0; i < 2; i++)
+		free(sinks[i]);
+out_rig:
+	rig_free(&r);
+out_free:
+	for (i = 0; i < 2; i++)
+		free(gaps[i].at);
+	free(tail.timeline.stamps);
+	free(sp.spikes);
+	free(sum);
+	return ret;
+}
+
 /* One second at each rate, laid out as by default: CPU per second. */
 static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 {
@@ -219,6 +347,7 @@ int lane_bench(const struct bench_opts *o)
 	for (threads = 1; threads <= LANE_THREADS_MAX; threads *= 2)
 		ret |= lane_paced1M(o, threads, VELOX_BUNDLE_MAX, NULL, sum);
 	ret |= lane_paced1M(o, 2, 1, "hop/bundle", sum);
+	ret |= lane_spoiled(o);
 	ret |= lane_cpu(o, sum);
 	free(sum);
 	return ret;

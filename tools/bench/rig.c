@@ -123,14 +123,17 @@ static void rig_idle_init(struct rig_thread *t)
 	velox_idle_init(&t->idle, t->spin_ns, t->policy);
 }
 
-/* What velox_worker_idle() does in the module, with userspace calls. */
-static void rig_idle(struct rig_thread *t)
+/*
+ * What velox_worker_idle() does in the module, with userspace calls.
+ * Returns whether the thread slept.
+ */
+static bool rig_idle(struct rig_thread *t)
 {
 	u64 now, wake_at;
 
 	if (t->policy == VELOX_BACKOFF_SPIN) {
 		cpu_relax();
-		return;
+		return false;
 	}
 	now = bench_now_ns();
 	wake_at = velox_lane_wake_at(t->lane, t->stages, now);
@@ -144,10 +147,25 @@ static void rig_idle(struct rig_thread *t)
 		sched_yield();
 		break;
 	case VELOX_IDLE_SLEEP:
-		if (velox_user_lane_sleep(t->lane, t->stages, wake_at))
+		if (velox_user_lane_sleep(t->lane, t->stages, wake_at)) {
 			t->sink->count.idle_sleeps++;
+			return true;
+		}
 		break;
 	}
+	return false;
+}
+
+/* A round ended at @now, @last after the one before: a lost stretch? */
+static void rig_gap(struct rig_gaps *g, uint64_t *last, uint64_t now,
+		    bool slept)
+{
+	if (!slept && now - *last > g->min_ns && g->n < g->max) {
+		g->at[g->n][0] = *last;
+		g->at[g->n][1] = now;
+		g->n++;
+	}
+	*last = now;
 }
 
 static uint64_t thread_cpu_ns(void)
@@ -162,15 +180,20 @@ static uint64_t thread_cpu_ns(void)
 static void rig_loop(struct rig_thread *t)
 {
 	bool ingress = t->stages & VELOX_LANE_INGRESS;
+	uint64_t last = t->gaps ? bench_now_ns() : 0;
 	u32 work;
 
 	while (!velox_lane_done(t->lane, t->stages)) {
+		bool slept = false;
+
 		work = t->step ? t->step(t) :
 				 velox_lane_run(t->lane, t->stages, t->sink);
 		if (work)
 			velox_idle_reset(&t->idle);
 		else
-			rig_idle(t);
+			slept = rig_idle(t);
+		if (t->gaps)
+			rig_gap(t->gaps, &last, bench_now_ns(), slept);
 		/* in.generated is written by this thread: a plain read. */
 		if (ingress && t->lane->ingress.generated >= t->rig->stop_after)
 			velox_lane_stop(t->lane);

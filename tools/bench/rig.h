@@ -50,6 +50,18 @@ struct rig {
 	volatile int go;
 };
 
+/*
+ * A thread's lost stretches: between two rounds of its loop more than
+ * @min_ns passed while it did not sleep, so something else had its CPU (a
+ * task, an interrupt, the hypervisor).  Kept only where a case asks: it
+ * costs a clock read a round.
+ */
+struct rig_gaps {
+	uint64_t min_ns;
+	unsigned int n, max;
+	uint64_t (*at)[2];		/* [from, to), CLOCK_MONOTONIC ns */
+};
+
 struct rig_thread {
 	struct rig *rig;
 	struct velox_lane *lane;
@@ -62,6 +74,7 @@ struct rig_thread {
 	uint64_t spin_ns;		/* the idle spin window */
 	enum velox_backoff_policy policy;
 	struct velox_idle idle;
+	struct rig_gaps *gaps;		/* NULL: not kept */
 	uint64_t cpu_ns;		/* CPU time of this thread in the run */
 	uint64_t preempted;		/* involuntary context switches in it */
 	pthread_t tid;
