@@ -332,9 +332,8 @@ static void velox_run_setup(struct velox_run *run,
 		.sample = cfg->sample,
 		.seed = cfg->seed,
 		.start_ns = now,
-		/* Only a thread fed by another sleeps on a bell. */
-		.wake = cfg->backoff == VELOX_BACKOFF_SLEEP &&
-			velox_config_threads(cfg) > 1 ? velox_wake : NULL,
+		/* Bells exist only for threads fed by another (sleepers below). */
+		.wake = cfg->backoff == VELOX_BACKOFF_SLEEP ? velox_wake : NULL,
 	};
 	unsigned int i;
 

@@ -7,7 +7,7 @@
  * io_uring's SQPOLL thread does the same with IORING_SQ_NEED_WAKEUP.
  *
  *   consumer (going to sleep)          producer (after publishing)
- *   armed = 1                          ring head = h + n   (release)
+ *   armed = want                       ring head = h + n   (release)
  *   smp_mb()                 <-pairs-> smp_mb()
  *   ring still empty? sleep            armed? xchg(armed, 0), wake
  *
@@ -55,8 +55,8 @@
  *	the elements in the ring worth waking it for (at least 1).  Written
  *	by the consumer (arm, disarm), taken by the producer (exchange to 0)
  * @sleeper: who sleeps on it: what the caller's wake function needs
- *	(velox.ko: the task).  NULL: nobody ever does, so producers do not
- *	look at the bell at all.  Set before the threads run.
+ *	(velox.ko: the task).  NULL: nobody ever does, so producers neither
+ *	pay the barrier nor read @armed.  Set before the threads run.
  */
 struct velox_doorbell {
 	u32 armed;
