@@ -3,10 +3,12 @@
 # Velox.  "make" builds velox.ko and the user tools (velox-ctl, velox-trace)
 # and installs nothing.  The module is built against KDIR: the running
 # kernel's headers when they are installed, else Debian's newest 6.1
-# headers; KDIR=<headers dir> builds elsewhere.  "make deps" installs what
-# building and testing need (scripts/deps.sh, as root); "make check" runs
-# it, then every test harness, "make check-debug" the debug kernel's; "make demo" runs it, then boots a VM and
-# shows the module at work.
+# headers; KDIR=<headers dir> builds elsewhere.  "make install" installs
+# both (README.md, "Installing"), "make dkms-install" the module through
+# DKMS.  "make deps" installs what building and testing need
+# (scripts/deps.sh, as root); "make check" runs it, then every test
+# harness, "make check-debug" the debug kernel's; "make demo" runs it,
+# then boots a VM and shows the module at work.
 
 # The first of these that holds a kernel Makefile is KDIR.
 KDIR_RUNNING ?= /lib/modules/$(shell uname -r)/build
@@ -15,6 +17,18 @@ ifndef KDIR
 KDIR := $(patsubst %/Makefile,%,$(firstword $(wildcard \
 	$(addsuffix /Makefile,$(KDIR_RUNNING) $(KDIR_DEBIAN)))))
 endif
+# The release of KDIR's kernel (uname -r), when KDIR is set.  Not
+# include/config/kernel.release: Debian's headers have the upstream
+# version there (6.1.192 for 6.1.0-57-amd64).
+KVER = $(if $(KDIR),$(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h))
+VERSION := $(file <VERSION)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+MANPAGES := out/man/velox-ctl.8 out/man/velox-trace.8
+DKMS_KERNELS ?= $(KVER)
 CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi \
 	       -I$(CURDIR)/module/include -I$(CURDIR)/module/core
 
@@ -72,10 +86,57 @@ vmtest:
 demo: deps
 	@scripts/demo.sh
 
-install: module tools
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 0755 tools/velox-ctl/velox-ctl $(DESTDIR)/usr/local/sbin/velox-ctl
-	install -D -m 0755 tools/velox-trace/velox-trace $(DESTDIR)/usr/local/sbin/velox-trace
+# Installing.  The tools go under DESTDIR + PREFIX; the module, for the
+# kernel of KDIR, into INSTALL_MOD_PATH/lib/modules/<release>/updates,
+# where it takes precedence over a module of the same name, then depmod
+# (Debian's headers have no System.map, so modules_install skips it).
+# Unsigned: a distribution's signing key is not in its headers, so
+# modules_install's signing could only fail (Documentation/install.rst,
+# "Secure Boot", says how to sign it).
+install: install-module install-tools
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+install-tools: install-ctl install-trace
+
+install-ctl: man
+	$(MAKE) -C tools/velox-ctl
+	install -D -m 0755 tools/velox-ctl/velox-ctl $(DESTDIR)$(SBINDIR)/velox-ctl
+	install -D -m 0644 out/man/velox-ctl.8 $(DESTDIR)$(MANDIR)/man8/velox-ctl.8
+	install -D -m 0644 tools/velox-ctl/velox-ctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONSDIR)/velox-ctl
+
+install-trace: man
+	$(MAKE) -C tools/velox-trace
+	install -D -m 0755 tools/velox-trace/velox-trace $(DESTDIR)$(SBINDIR)/velox-trace
+	install -D -m 0644 out/man/velox-trace.8 $(DESTDIR)$(MANDIR)/man8/velox-trace.8
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,velox-ctl velox-trace)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,velox-ctl.8 velox-trace.8)
+	rm -f $(DESTDIR)$(COMPLETIONSDIR)/velox-ctl
+	$(if $(KVER),rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/velox.ko*)
+	$(if $(KVER),depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER))
+
+# velox-ctl(8) and velox-trace(8) from their rst, stamped with VERSION.
+man: $(MANPAGES)
+
+out/man/%.8: Documentation/%.rst VERSION
+	@mkdir -p $(@D)
+	sed 's/^:Manual section: 8$$/&\n:Version: $(VERSION)/' $< | \
+		rst2man --strict --exit-status=2 >$@.tmp
+	mv $@.tmp $@
+
+# DKMS (dkms.conf): the sources into /usr/src/velox-VERSION, built and
+# installed for DKMS_KERNELS (default: KDIR's kernel), and out again.
+dkms-install:
+	scripts/dkms.sh install $(DKMS_KERNELS)
+
+dkms-remove:
+	scripts/dkms.sh remove
 
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
@@ -84,6 +145,8 @@ clean:
 	$(MAKE) -C tools/testing/selftests/velox clean
 	$(MAKE) -C tools/testing/core clean
 	$(MAKE) -C tools/bench clean
+	rm -rf out/man
 
 .PHONY: all deps module tools print-core-cflags check check-debug static kunit core-test fuzz bench \
-	vmtest demo install clean
+	vmtest demo install install-module install-tools install-ctl install-trace uninstall man \
+	dkms-install dkms-remove clean

@@ -140,3 +140,4 @@ module_exit(velox_exit);
 MODULE_DESCRIPTION("Velox low-latency transaction pipeline");
 MODULE_AUTHOR("The Velox developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VELOX_VERSION);

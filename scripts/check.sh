@@ -10,13 +10,16 @@ usage() {
 	cat <<USAGE
 usage: scripts/check.sh [HARNESS...]
 
-Harnesses (default: make check's, the first five, in this order; make
+Harnesses (default: make check's, the first six, in this order; make
 check-debug runs the last three, on the debug kernel):
   static       W=1 + sparse for 6.1 and 6.12, checkpatch --strict, -Werror
   kunit        KUnit on UML
   core         module/core under TSan and ASan+UBSan
   vm           selftests in the VM on 6.1 and 6.12
   scripts      the plotting and profiling scripts, end to end
+  install      make install/uninstall into a scratch root, modprobe in
+               the 6.1 VM; DKMS for 6.1 and 6.12 on the host, each
+               module run in its VM (changes the host's DKMS tree)
   kunit-debug  KUnit as a module in the debug kernel (KASAN, lockdep,
                kmemleak) under QEMU, 2 CPUs
   vm-debug     selftests in the VM on the debug kernel (KASAN, lockdep,
@@ -38,6 +41,7 @@ harness_cmd() {
 	vm-debug) echo "$top/scripts/vmtest.sh --kernel debug" ;;
 	torture) echo "$top/scripts/torture.sh --kernel debug --duration 60" ;;
 	scripts) echo "$top/tools/testing/scripts/run.sh" ;;
+	install) echo "$top/tools/testing/scripts/run.sh $top/tools/testing/install" ;;
 	*) return 1 ;;
 	esac
 }
@@ -45,7 +49,7 @@ harness_cmd() {
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 esac
-[ $# = 0 ] && set -- static kunit core vm scripts
+[ $# = 0 ] && set -- static kunit core vm scripts install
 for h in "$@"; do
 	harness_cmd "$h" >/dev/null || { usage >&2; exit 2; }
 done

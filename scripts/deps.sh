@@ -36,13 +36,15 @@ export DEBIAN_FRONTEND=noninteractive
 # sanitizers and libFuzzer (clang's runtime), the peers tools/bench measures
 # against (DPDK's rte_ring, Concurrency Kit's ck_ring), valgrind, and for
 # profiling perf and bpftrace (run in the guest from the shared host tree)
-# and gnuplot.
+# and gnuplot; installing: rst2man (docutils) for the man pages, man and
+# groff to check them, dkms.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
 	sparse clang llvm libclang-rt-14-dev libbpf-dev bpftool
 	libdpdk-dev libck-dev valgrind pkg-config linux-perf bpftrace gnuplot-nox
 	linux-headers-amd64 linux-source-6.1
+	python3-docutils man-db groff-base dkms
 )
 
 updated=0

@@ -59,9 +59,9 @@ exec 9>"$out.lock"
 flock 9
 [ $check = 1 ] && rm -rf "$out"
 mkdir -p "$out"
-dirs=(Kbuild module uapi)
-[ $kunit = 1 ] && dirs+=(kunit)
-(cd "$top" && find "${dirs[@]}" -name Kbuild -o -name '*.mk' -o -name '*.[ch]') |
+srcs=()
+[ $kunit = 1 ] && srcs=(--kunit)
+"$top/scripts/module-sources.sh" ${srcs[@]+"${srcs[@]}"} |
 	(cd "$top" && cpio -pdmu --quiet "$out")
 
 flags=()

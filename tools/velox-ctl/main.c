@@ -21,7 +21,7 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fputs("Usage: velox-ctl [--help] COMMAND [OPTIONS]\n"
+	fputs("Usage: velox-ctl [--help | --version] COMMAND [OPTIONS]\n"
 	      "       velox-ctl help COMMAND\n"
 	      "\n"
 	      "Control the Velox transaction pipeline of velox.ko through\n"
@@ -31,6 +31,9 @@ static void usage(FILE *out)
 	for (i = 0; i < NR_CMDS; i++)
 		fprintf(out, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
 	fputs("  help       show the help of one command\n"
+	      "\n"
+	      "--version prints velox-ctl's version; the loaded module's is in\n"
+	      "/sys/module/velox/version.\n"
 	      "\n"
 	      "Exit status: 0 on success; 1 on failure, with one line on stderr\n"
 	      "naming the cause; 2 on a usage error; 3 when 'run --stop-above'\n"
@@ -91,6 +94,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
+		return VX_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("velox-ctl %s\n", VELOX_VERSION);
 		return VX_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help")) {

@@ -56,6 +56,7 @@ static void usage(FILE *out)
 "  -v, --verbose       show libbpf's debug messages too (its warnings\n"
 "                      and errors always show)\n"
 "  -h, --help          this text\n"
+"  -V, --version       print velox-trace's version\n"
 "\n"
 "Without -i, velox-trace prints when interrupted (Ctrl-C), after -c\n"
 "intervals, or with -x when the pipeline stops.  Interval histograms start\n"
@@ -119,6 +120,7 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 		{ "tail", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool hist_opts = false;
@@ -126,7 +128,7 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 	int opt;
 
 	*o = (struct vt_opts){ .stage = VELOX_STAGE_E2E, .count = -1 };
-	while ((opt = getopt_long(argc, argv, "i:c:s:LCxTvh", longopts,
+	while ((opt = getopt_long(argc, argv, "i:c:s:LCxTvhV", longopts,
 				  NULL)) != -1) {
 		hist_opts |= opt == 'i' || opt == 'c' || opt == 's' ||
 			     opt == 'L' || opt == 'C';
@@ -170,6 +172,9 @@ static int parse_opts(int argc, char **argv, struct vt_opts *o)
 			break;
 		case 'h':
 			usage(stdout);
+			exit(VX_EXIT_OK);
+		case 'V':
+			printf("velox-trace %s\n", VELOX_VERSION);
 			exit(VX_EXIT_OK);
 		default:
 			usage(stderr);

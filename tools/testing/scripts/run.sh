@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host-side tests of the scripts a person runs by hand (plotting,
-# profiling): each *_test.sh here is one KTAP subtest; the total
-# "N passed, N failed" is over all their cases.
+# Host-side tests: each *_test.sh in DIR (default: this folder, the
+# scripts a person runs by hand, plotting and profiling; make check's
+# "install" harness names tools/testing/install) is one KTAP subtest;
+# the total "N passed, N failed" is over all their cases.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../../scripts/ktap.sh"
+dir=$(cd "${1:-$here}" && pwd)
 
-tests=("$here"/*_test.sh)
+tests=("$dir"/*_test.sh)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
