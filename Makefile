@@ -61,6 +61,11 @@ check: deps
 check-debug: deps
 	@scripts/check.sh kunit-debug vm-debug torture
 
+# The Debian packages, built, linted and installed into a scratch root:
+# a harness of its own, beside make check's budget.
+check-packages: deps
+	@scripts/check.sh packages
+
 static:
 	@scripts/static.sh
 
@@ -138,6 +143,10 @@ dkms-install:
 dkms-remove:
 	scripts/dkms.sh remove
 
+# The Debian packages velox-dkms and velox-tools, into out/deb/.
+deb:
+	@scripts/deb.sh
+
 clean:
 	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	$(MAKE) -C tools/velox-ctl clean
@@ -147,6 +156,6 @@ clean:
 	$(MAKE) -C tools/bench clean
 	rm -rf out/man
 
-.PHONY: all deps module tools print-core-cflags check check-debug static kunit core-test fuzz bench \
+.PHONY: all deps module tools print-core-cflags check check-debug check-packages static kunit core-test fuzz bench \
 	vmtest demo install install-module install-tools install-ctl install-trace uninstall man \
-	dkms-install dkms-remove clean
+	dkms-install dkms-remove deb clean

@@ -11,7 +11,8 @@ usage() {
 usage: scripts/check.sh [HARNESS...]
 
 Harnesses (default: make check's, the first six, in this order; make
-check-debug runs the last three, on the debug kernel):
+check-packages runs "packages"; make check-debug the last three, on the
+debug kernel):
   static       W=1 + sparse for 6.1 and 6.12, checkpatch --strict, -Werror
   kunit        KUnit on UML
   core         module/core under TSan and ASan+UBSan
@@ -20,6 +21,8 @@ check-debug runs the last three, on the debug kernel):
   install      make install/uninstall into a scratch root, modprobe in
                the 6.1 VM; DKMS for 6.1 and 6.12 on the host, each
                module run in its VM (changes the host's DKMS tree)
+  packages     make deb, lintian, both packages installed into a scratch
+               Debian root (DKMS builds there), purged again
   kunit-debug  KUnit as a module in the debug kernel (KASAN, lockdep,
                kmemleak) under QEMU, 2 CPUs
   vm-debug     selftests in the VM on the debug kernel (KASAN, lockdep,
@@ -42,6 +45,7 @@ harness_cmd() {
 	torture) echo "$top/scripts/torture.sh --kernel debug --duration 60" ;;
 	scripts) echo "$top/tools/testing/scripts/run.sh" ;;
 	install) echo "$top/tools/testing/scripts/run.sh $top/tools/testing/install" ;;
+	packages) echo "$top/tools/testing/scripts/run.sh $top/tools/testing/packages" ;;
 	*) return 1 ;;
 	esac
 }

@@ -37,7 +37,8 @@ export DEBIAN_FRONTEND=noninteractive
 # against (DPDK's rte_ring, Concurrency Kit's ck_ring), valgrind, and for
 # profiling perf and bpftrace (run in the guest from the shared host tree)
 # and gnuplot; installing: rst2man (docutils) for the man pages, man and
-# groff to check them, dkms.
+# groff to check them, dkms; packaging: debhelper with dh-dkms, lintian,
+# and debootstrap for the scratch root the packages are installed into.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
@@ -45,6 +46,7 @@ PKGS=(
 	libdpdk-dev libck-dev valgrind pkg-config linux-perf bpftrace gnuplot-nox
 	linux-headers-amd64 linux-source-6.1
 	python3-docutils man-db groff-base dkms
+	debhelper dh-dkms lintian debootstrap
 )
 
 updated=0
