@@ -17,8 +17,8 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: scripts/vm.sh [--kernel 6.1|6.12|debug] [--add FILE]... [--timeout S]
-                     [--smp N] [--log FILE] [--no-check] [--share-host]
-                     -- CMD...
+                     [--smp N] [--append ARGS] [--log FILE] [--no-check]
+                     [--share-host] -- CMD...
 
   --kernel S   Debian kernel series to boot (default 6.1), or "debug":
                linux-source-6.1 with KASAN, lockdep, kmemleak, fault
@@ -27,6 +27,8 @@ usage: scripts/vm.sh [--kernel 6.1|6.12|debug] [--add FILE]... [--timeout S]
   --add FILE   copy FILE into the guest's /extra/ (repeatable)
   --timeout S  kill the VM after S seconds (default 120)
   --smp N      the guest's CPUs (default 2)
+  --append ARGS
+               more kernel command line (module.sig_enforce=1, isolcpus=1)
   --log FILE   keep the guest's whole console log, dmesg included, in FILE
   --no-check   do not fail on kernel problems in the guest's log
   --share-host mount the host's / read-only at /host in the guest
@@ -44,6 +46,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 series=6.1
 timeout=120
 smp=2
+append=
 log=
 check=1
 share=0
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--add) adds+=(--add "${2:?}"); shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
+	--append) append=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
 	--no-check) check=0; shift ;;
 	--share-host) share=1; shift ;;
@@ -174,7 +178,7 @@ timeout --kill-after=5 "$timeout" \
 	qemu-system-x86_64 -accel "$accel" -m 1024 -smp "$smp" -nodefaults -no-reboot \
 	-display none -bios qboot.rom \
 	-kernel "$vmlinuz" -initrd "$tmp/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 tsc=reliable" \
+	-append "console=ttyS0 quiet panic=-1 tsc=reliable${append:+ $append}" \
 	${qshare[@]+"${qshare[@]}"} \
 	-serial "file:$tmp/console.log" -serial "file:$tmp/out.log" \
 	</dev/null >"$tmp/qemu.log" 2>&1 || rc=$?
