@@ -29,6 +29,8 @@ MANDIR ?= $(PREFIX)/share/man
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 MANPAGES := out/man/velox-ctl.8 out/man/velox-trace.8
 DKMS_KERNELS ?= $(KVER)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+MOD_ROOT = $(if $(INSTALL_MOD_PATH),$(abspath $(INSTALL_MOD_PATH)))
 CORE_CFLAGS := -I$(CURDIR)/tools/lib/include -I$(CURDIR)/uapi \
 	       -I$(CURDIR)/module/include -I$(CURDIR)/module/core
 
@@ -92,7 +94,8 @@ demo: deps
 	@scripts/demo.sh
 
 # Installing.  The tools go under DESTDIR + PREFIX; the module, for the
-# kernel of KDIR, into INSTALL_MOD_PATH/lib/modules/<release>/updates,
+# kernel of KDIR, into INSTALL_MOD_PATH/lib/modules/<release>/updates
+# (INSTALL_MOD_PATH defaults to DESTDIR, so one variable stages both),
 # where it takes precedence over a module of the same name, then depmod
 # (Debian's headers have no System.map, so modules_install skips it).
 # Unsigned: a distribution's signing key is not in its headers, so
@@ -100,10 +103,16 @@ demo: deps
 # "Secure Boot", says how to sign it).
 install: install-module install-tools
 
+# velox-ctl's and velox-trace's makes each build libvelox first: one at a
+# time.  (GNU make 4.3 takes no prerequisites here: all of this file's
+# targets run one after the other; the makes they call still use -j.)
+.NOTPARALLEL:
+
 install-module: module
+	$(if $(KVER),,$(error no kernel release in $(KDIR)/include/generated/utsrelease.h))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
-		CONFIG_MODULE_SIG_ALL= modules_install
-	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+		INSTALL_MOD_PATH=$(MOD_ROOT) CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KVER)
 
 install-tools: install-ctl install-trace
 
@@ -119,12 +128,17 @@ install-trace: man
 	install -D -m 0755 tools/velox-trace/velox-trace $(DESTDIR)$(SBINDIR)/velox-trace
 	install -D -m 0644 out/man/velox-trace.8 $(DESTDIR)$(MANDIR)/man8/velox-trace.8
 
-uninstall:
+uninstall: uninstall-tools uninstall-module
+
+uninstall-tools:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,velox-ctl velox-trace)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,velox-ctl.8 velox-trace.8)
 	rm -f $(DESTDIR)$(COMPLETIONSDIR)/velox-ctl
-	$(if $(KVER),rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/velox.ko*)
-	$(if $(KVER),depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER))
+
+uninstall-module:
+	$(if $(KVER),,$(error no kernel release in $(KDIR)/include/generated/utsrelease.h))
+	rm -f $(MOD_ROOT)/lib/modules/$(KVER)/updates/velox.ko*
+	depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KVER)
 
 # velox-ctl(8) and velox-trace(8) from their rst, stamped with VERSION.
 man: $(MANPAGES)
@@ -157,5 +171,6 @@ clean:
 	rm -rf out/man
 
 .PHONY: all deps module tools print-core-cflags check check-debug check-packages static kunit core-test fuzz bench \
-	vmtest demo install install-module install-tools install-ctl install-trace uninstall man \
+	vmtest demo install install-module install-tools install-ctl install-trace uninstall \
+	uninstall-tools uninstall-module man \
 	dkms-install dkms-remove deb clean

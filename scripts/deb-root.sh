@@ -32,24 +32,42 @@ if [ -f "$out/.ready" ]; then
 	exit 0
 fi
 
-# The host's bookworm mirror (deb822 sources or the one-line list).
-mirror=$(sed -n 's/^URIs: *\(.*debian\)\/* *$/\1/p' /etc/apt/sources.list.d/*.sources \
-	2>/dev/null | grep -v security | head -n 1)
-[ -z "$mirror" ] && mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ { print $2; exit }' \
-	/etc/apt/sources.list 2>/dev/null)
+# The host's Debian mirror: the first "debian" URI of its apt sources,
+# deb822 or one-line (nothing found is not an error: the default then).
+mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
+	awk '($1 == "URIs:" || $1 == "deb") {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^https?:\/\/.*\/debian\/?$/) { sub(/\/$/, "", $i); print $i; exit }
+	}' || true)
 mirror=${mirror:-http://deb.debian.org/debian}
+security=${mirror%/debian}/debian-security
 
-rm -rf "$out.tmp"
+# A run killed inside debootstrap may have left a mount in the old tree.
+umount -R "$out.tmp" 2>/dev/null || true
+rm -rf --one-file-system "$out.tmp"
 debootstrap --variant=minbase bookworm "$out.tmp" "$mirror" >"$out.log" 2>&1 || {
 	tail -n 20 "$out.log" >&2
 	echo "deb-root.sh: debootstrap failed (log: $out.log)" >&2
 	exit 1
 }
-# The host's package sources: its kernel headers may come from an update
-# suite (bookworm-security) that debootstrap's one-line list lacks.
+# bookworm with its updates and security suites: the host's headers may
+# come from one of those, which debootstrap's own list lacks.  Written
+# here rather than copied from the host, whose other repositories may
+# need keys or proxies the root does not have.
 rm -f "$out.tmp/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/*.sources "$out.tmp/etc/apt/sources.list.d/" 2>/dev/null || true
-[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$out.tmp/etc/apt/"
+cat >"$out.tmp/etc/apt/sources.list.d/debian.sources" <<SOURCES
+Types: deb
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
 # Enough of a system for apt and dkms: proc for the maintainer scripts.
 mount -t proc proc "$out.tmp/proc"
 trap 'umount "$out.tmp/proc" 2>/dev/null || true' EXIT
@@ -58,12 +76,13 @@ chroot "$out.tmp" env DEBIAN_FRONTEND=noninteractive sh -c "
 	apt-get install -y -qq --no-install-recommends dkms linux-headers-$kver &&
 	apt-get clean" >>"$out.log" 2>&1 || {
 	tail -n 20 "$out.log" >&2
-	echo "deb-root.sh: installing dkms and linux-headers-$kver failed (log: $out.log)" >&2
+	echo "deb-root.sh: installing dkms and linux-headers-$kver failed (log: $out.log);" \
+		"if the mirror has moved to a newer ABI, apt-get upgrade the host's headers" >&2
 	exit 1
 }
 umount "$out.tmp/proc"
 trap - EXIT
 touch "$out.tmp/.ready"
-rm -rf "$out"
+rm -rf --one-file-system "$out"
 mv "$out.tmp" "$out"
 echo "$out"

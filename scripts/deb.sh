@@ -37,6 +37,10 @@ mkdir -p "$stage"
 # One entry: this version, dated by the last commit (same tree, same
 # packages), naming the commit it was built from.
 commit=$(cd "$top" && git rev-parse --short HEAD)
+# The packages hold the work tree: say so when it is not the commit.
+if [ -n "$(cd "$top" && git status --porcelain --untracked-files=normal)" ]; then
+	commit="$commit with uncommitted changes"
+fi
 date=$(cd "$top" && git log -1 --format=%cD)
 maint=$(sed -n 's/^Maintainer: //p' "$top/debian/control")
 cat >"$stage/debian/changelog" <<CHANGELOG

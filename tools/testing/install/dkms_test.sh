@@ -14,11 +14,24 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$top/scripts/ktap.sh"
 
-tmp=$(mktemp -d)
-trap 'make -s -C "$top" dkms-remove >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 version=$(cat "$top/VERSION")
 k61=$("$top/scripts/kver.sh" 6.1) || exit 1
 k612=$("$top/scripts/kver.sh" 6.12) || exit 1
+# One run at a time on a host (two checkouts' make check).
+exec 8>/run/lock/velox-dkms-test.lock
+flock 8
+
+# What DKMS's depmod adds to the kernels' module dirs (modules.dep and
+# its kin, where only the headers' "build" link was) goes at the end.
+tmp=$(mktemp -d)
+ls -d /lib/modules/"$k61"/* /lib/modules/"$k612"/* 2>/dev/null | sort >"$tmp/before"
+cleanup() {
+	make -s -C "$top" dkms-remove >/dev/null 2>&1
+	ls -d /lib/modules/"$k61"/* /lib/modules/"$k612"/* 2>/dev/null | sort |
+		comm -13 "$tmp/before" - | xargs -r rm -rf
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # Every trace of velox in DKMS's trees and the kernels' module dirs.
 traces() {

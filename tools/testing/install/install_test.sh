@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make install" and "make uninstall" into a scratch root (DESTDIR and
-# INSTALL_MOD_PATH), for the 6.1 kernel: every file lands where the
+# "make install" and "make uninstall" into a scratch root (DESTDIR, which
+# stages the module too), for the 6.1 kernel: every file lands where the
 # README says, the man pages and the bash completion work, the installed
 # tree boots in the 6.1 VM where "modprobe velox" loads the module and
 # the installed velox-ctl runs it, and uninstall leaves no Velox file.
@@ -18,7 +18,8 @@ root=$tmp/root
 kver=$("$top/scripts/kver.sh" 6.1) || exit 1
 kdir=/usr/src/linux-headers-$kver
 version=$(cat "$top/VERSION")
-vars=(KDIR="$kdir" DESTDIR="$root" PREFIX=/usr INSTALL_MOD_PATH="$root")
+# DESTDIR alone: the module is staged there too (INSTALL_MOD_PATH).
+vars=(KDIR="$kdir" DESTDIR="$root" PREFIX=/usr)
 
 ktap_plan 7
 
@@ -80,10 +81,12 @@ got2=$(complete_words start --ba)
 got3=$(complete_words start --backoff "")
 got4=$(complete_words hist --stage e)
 got5=$(complete_words help wa)
+got6=$(complete_words run -d "")
+got7=$(complete_words hist --j)
 if [ "$got1" != "start stop status" ] || [ "$got2" != "--backoff" ] ||
 	[ "$got3" != "spin yield sleep" ] || [ "$got4" != "egress e2e" ] ||
-	[ "$got5" != "watch" ]; then
-	ktap_fail completion_reads_the_help "st -> '$got1', start --ba -> '$got2', --backoff -> '$got3', --stage e -> '$got4', help wa -> '$got5'"
+	[ "$got5" != "watch" ] || [ -n "$got6" ] || [ "$got7" != "--json" ]; then
+	ktap_fail completion_reads_the_help "st -> '$got1', start --ba -> '$got2', --backoff -> '$got3', --stage e -> '$got4', help wa -> '$got5', run -d -> '$got6', hist --j -> '$got7'"
 else
 	ktap_ok completion_reads_the_help
 fi
