@@ -50,7 +50,7 @@ struct velox_capture *velox_capture_alloc(u64 snapshot_ns,
 	if (!cap->ready)
 		goto out_free_cap;
 	if (IS_ENABLED(CONFIG_TRACER_SNAPSHOT) && snapshot_ns) {
-		ret = tracing_alloc_snapshot();
+		ret = velox_alloc_snapshot();
 		if (ret)
 			goto out_free_ready;
 	}

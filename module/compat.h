@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What differs between the kernels Velox builds against (6.1 and 6.12),
- * in one place, so the rest of the code reads as for one kernel.
+ * What differs between the kernels Velox builds against (6.1, 6.12 and
+ * sid's newest), in one place, so the rest of the code reads as for one
+ * kernel.
  */
 #ifndef VELOX_COMPAT_H
 #define VELOX_COMPAT_H
 
+#include <linux/kernel.h>
 #include <linux/mm.h>
 
 /*
@@ -59,10 +61,29 @@ static inline void velox_vm_flags_mod(struct vm_area_struct *vma,
 
 /*
  * Allocating the ftrace snapshot buffer without taking a snapshot, and
- * learning whether it worked: kernel/trace/trace.c exports it (GPL) in
- * 6.1 and 6.12 alike, but declares it only in its private trace.h; the
- * public tracing_snapshot_alloc() swaps at once and returns nothing.
+ * learning whether it worked: kernel/trace/trace.c exports
+ * tracing_alloc_snapshot() (GPL) in 6.1 and 6.12, but declares it only
+ * in its private trace.h; later kernels (sid's 7.2) no longer export it.
+ * Kbuild defines VELOX_HAVE_TRACING_ALLOC_SNAPSHOT when the headers'
+ * Module.symvers lists it.  Without it the public tracing_snapshot_alloc()
+ * stands in: it allocates and takes one snapshot at once (which the
+ * spike's snapshot replaces) and cannot say whether the allocation
+ * failed; if it did, the spike's tracing_snapshot() only writes "SNAPSHOT
+ * NOT ALLOCATED" into the trace.
  */
+#ifdef VELOX_HAVE_TRACING_ALLOC_SNAPSHOT
 int tracing_alloc_snapshot(void);
+
+static inline int velox_alloc_snapshot(void)
+{
+	return tracing_alloc_snapshot();
+}
+#else
+static inline int velox_alloc_snapshot(void)
+{
+	tracing_snapshot_alloc();
+	return 0;
+}
+#endif
 
 #endif /* VELOX_COMPAT_H */

@@ -17,3 +17,5 @@ VELOX_OBJS += module/core/noise_log.o module/noise.o module/core/layout.o
 # inferred from the version (module/compat.h uses these).
 VELOX_CCFLAGS := $(shell grep -qs 'void vm_flags_mod' \
 	$(srctree)/include/linux/mm.h && echo -DVELOX_HAVE_VM_FLAGS_MOD)
+VELOX_CCFLAGS += $(shell grep -qsw tracing_alloc_snapshot \
+	$(objtree)/Module.symvers && echo -DVELOX_HAVE_TRACING_ALLOC_SNAPSHOT)

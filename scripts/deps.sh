@@ -16,7 +16,9 @@ usage: scripts/deps.sh [--help]
 
 Installs with apt-get the packages Velox needs that are missing, and
 unpacks Debian's 6.1 and 6.12 kernel images into
-\${VELOX_CACHE:-/var/cache/velox}/kernels/<version>/ for the VM tests.
+\${VELOX_CACHE:-/var/cache/velox}/kernels/<version>/ for the VM tests,
+with sid's newest kernel and its -rt flavour (their headers in a sid
+root beside them: scripts/latest-kernel.sh).
 Must run as root.  Idempotent.
 USAGE
 }
@@ -116,6 +118,12 @@ kver61=$(apt-cache depends linux-headers-amd64 |
 kver612=${hdr612#linux-headers-}
 unpack_image "$kver61" "linux-image-$kver61-unsigned"
 unpack_image "$kver612" "linux-image-$kver612-unsigned"
+
+# sid's newest kernel and its PREEMPT_RT flavour: a sid root with their
+# headers, their images unpacked into the cache (scripts/latest-kernel.sh;
+# which release is newest is looked up once, then kept).
+"$(dirname "$0")/latest-kernel.sh" >/dev/null
+"$(dirname "$0")/latest-kernel.sh" --rt >/dev/null
 
 # Profiling: scripts/profile.sh renders perf samples into d3-flame-graph's
 # HTML template, filled the way perf's own flamegraph.py does ("perf script

@@ -10,10 +10,12 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: scripts/kbuild.sh [--kernel 6.1|6.12|debug] [--check] [--kunit]
+usage: scripts/kbuild.sh [--kernel 6.1|6.12|latest|latest-rt|debug] [--check] [--kunit]
 
-  --kernel S   headers series to build against (default 6.1), or the
-               debug kernel's tree (scripts/debug-kernel.sh)
+  --kernel S   headers series to build against (default 6.1; 6.12;
+               latest and latest-rt: sid's newest, built in the sid root
+               of scripts/latest-kernel.sh), or the debug kernel's tree
+               (scripts/debug-kernel.sh)
   --check      W=1 and sparse; print every warning and fail on any
   --kunit      velox_kunit.ko, the KUnit suites as a test module
                (the debug kernel only: Debian's kernels have no KUnit)
@@ -38,21 +40,46 @@ if [ $kunit = 1 ] && [ "$series" != debug ]; then
 	echo "kbuild.sh: --kunit needs --kernel debug (a kernel with KUnit)" >&2
 	exit 2
 fi
-if [ "$series" = debug ]; then
+# sid's kernels build in the sid root (scripts/latest-kernel.sh), with
+# its compiler: paths below are the root's, "run" enters it.
+root=
+case $series in
+debug)
 	kdir=$("$top/scripts/debug-kernel.sh")
 	kver=debug
-else
+	;;
+latest | latest-rt)
+	kver=$("$top/scripts/kver.sh" "$series")
+	root=${VELOX_CACHE:-/var/cache/velox}/sid-root
+	kdir=/usr/src/linux-headers-$kver
+	;;
+*)
 	kver=$("$top/scripts/kver.sh" "$series")
 	kdir=/usr/src/linux-headers-$kver
-fi
+	;;
+esac
+# objtool reads /proc: the root gets its own, in a mount namespace of the
+# build's, which goes with it (two builds at once, none left mounted).
+run() {
+	if [ -n "$root" ]; then
+		unshare --mount --propagation private sh -c \
+			'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
+			"$root" env PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	else
+		"$@"
+	fi
+}
 # One build dir per checkout: cpio keeps each file's time, so in a dir
 # shared with another checkout an older file would never be recompiled.
-out=${VELOX_CACHE:-/var/cache/velox}/kbuild/$kver-$(printf %s "$top" | sha1sum | cut -c1-12)
+# (In the sid root, under /velox-build; $out is the host's path to it.)
+build=${root:+/velox-build}
+build=${build:-${VELOX_CACHE:-/var/cache/velox}/kbuild}/$kver-$(printf %s "$top" | sha1sum | cut -c1-12)
 
 # A check build starts from a fresh copy, so W=1 and sparse see every file;
 # a plain build keeps its objects and the copy's times, and is incremental.
-[ $check = 1 ] && out=$out-check
-[ $kunit = 1 ] && out=$out-kunit
+[ $check = 1 ] && build=$build-check
+[ $kunit = 1 ] && build=$build-kunit
+out=$root$build
 # One build per output dir at a time (two runs from one checkout).
 mkdir -p "${out%/*}"
 exec 9>"$out.lock"
@@ -69,7 +96,7 @@ flags=()
 ko=velox.ko
 [ $kunit = 1 ] && flags+=(VELOX_KUNIT=1) && ko=velox_kunit.ko
 log=$out/build.log
-if ! make -j"$(nproc)" -C "$kdir" M="$out" "${flags[@]}" modules >"$log" 2>&1; then
+if ! run make -j"$(nproc)" -C "$kdir" M="$build" "${flags[@]}" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "kbuild.sh: build against $kver failed" >&2
 	exit 1

@@ -2,17 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Print the full version of the newest installed Debian kernel headers of a
-# series, e.g. "6.1" -> "6.1.0-56-amd64", "6.12" -> "6.12.117+deb12-amd64".
-# Versions are discovered, so a new Debian ABI needs no change here.
+# series, e.g. "6.1" -> "6.1.0-56-amd64", "6.12" -> "6.12.117+deb12-amd64";
+# "latest" and "latest-rt": sid's newest kernel and its PREEMPT_RT flavour
+# (scripts/latest-kernel.sh sets them up the first time).  Versions are
+# discovered, so a new Debian ABI needs no change here.
 set -euo pipefail
 
 case "${1:-}" in
 6.1 | 6.12) series=$1 ;;
+latest) exec "$(dirname "$0")/latest-kernel.sh" ;;
+latest-rt) exec "$(dirname "$0")/latest-kernel.sh" --rt ;;
 -h | --help)
-	echo "usage: scripts/kver.sh 6.1|6.12"
+	echo "usage: scripts/kver.sh 6.1|6.12|latest|latest-rt"
 	exit 0 ;;
 *)
-	echo "usage: scripts/kver.sh 6.1|6.12" >&2
+	echo "usage: scripts/kver.sh 6.1|6.12|latest|latest-rt" >&2
 	exit 2 ;;
 esac
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks: velox.ko with W=1 and sparse against the 6.1 and the 6.12
-# headers, checkpatch --strict, kernel-doc over the module and the uapi,
+# headers and sid's newest (generic and PREEMPT_RT, built in the sid root
+# with its compiler and sparse), checkpatch --strict, kernel-doc over the module and the uapi,
 # and the userspace tools and the selftests with -Werror.  Prints KTAP and
 # "N passed, N failed".
 set -uo pipefail
@@ -52,9 +53,11 @@ kernel_doc() {
 	}
 }
 
-ktap_plan 8
+ktap_plan 10
 check module_w1_sparse_6.1 "$top/scripts/kbuild.sh" --kernel 6.1 --check
 check module_w1_sparse_6.12 "$top/scripts/kbuild.sh" --kernel 6.12 --check
+check module_w1_sparse_latest "$top/scripts/kbuild.sh" --kernel latest --check
+check module_w1_sparse_latest-rt "$top/scripts/kbuild.sh" --kernel latest-rt --check
 check checkpatch_strict "$top/scripts/checkpatch.sh"
 check kernel_doc kernel_doc
 check userspace_werror make -s -B -C "$top" tools
