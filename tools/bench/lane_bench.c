@@ -39,6 +39,15 @@
  *                                (velox_layout_threads(): 1, 1, 2): what a
  *                                run costs at its rate by default
  *   lane/paced10k/e2e/p99        and its latency at 10k/s
+ *   lane/1thr/round/<q>          one round of steps on one thread (what
+ *                                velox.ko runs with preemption off,
+ *                                engine.c), unpaced (every stage has a
+ *                                whole burst each round: the longest
+ *                                rounds) and paced at 1 M/s:
+ *   lane/1thr/paced1M/round/<q>  q = p50, p99, p99.9, max (ns); max
+ *                                includes whatever took the CPU from the
+ *                                thread, which preemption off would not
+ *                                allow in the module but interrupts would
  *
  * Each run checks generated == delivered (policy block: nothing dropped)
  * and no transaction out of order; a failure is a wrong result.
@@ -63,15 +72,27 @@ struct lane_run {
 	uint64_t preempted;	/* involuntary context switches, all threads */
 };
 
+/* A round of steps, timed into the histogram in t->priv. */
+static u32 timed_round(struct rig_thread *t)
+{
+	uint64_t t0 = bench_now_ns();
+	u32 work = velox_lane_run(t->lane, t->stages, t->sink);
+
+	velox_hist_record(t->priv, bench_now_ns() - t0);
+	return work;
+}
+
 /*
  * One run: @threads threads, @period_fp between transactions (0: all due
  * at once), until @n were generated, bundles of @bundle, idle threads as
- * the module's under its defaults.  The merged sinks in @sum.  Returns -1
- * on a wrong result.
+ * the module's under its defaults.  The merged sinks in @sum; with
+ * @rounds (one thread only), every round's time too.  Returns -1 on a
+ * wrong result.
  */
-static int lane_once(const struct bench_opts *o, unsigned int threads,
-		     u64 period_fp, uint64_t n, u32 bundle,
-		     struct velox_sink *sum, struct lane_run *res)
+static int lane_run_rounds(const struct bench_opts *o, unsigned int threads,
+			   u64 period_fp, uint64_t n, u32 bundle,
+			   struct velox_sink *sum, struct lane_run *res,
+			   struct velox_hist *rounds)
 {
 	struct rig_conf rc = {
 		.lanes = 1, .book_cap = 64, .stop_after = n,
@@ -95,6 +116,10 @@ static int lane_once(const struct bench_opts *o, unsigned int threads,
 		th[i].policy = VELOX_BACKOFF_SLEEP;
 		th[i].spin_ns = VELOX_IDLE_SPIN_US_DEFAULT * 1000ull;
 	}
+	if (rounds && threads == 1) {
+		th[0].step = timed_round;
+		th[0].priv = rounds;
+	}
 	res->secs = rig_run(&r, th, threads);
 	res->preempted = 0;
 	for (i = 0; i < threads; i++) {
@@ -108,6 +133,14 @@ static int lane_once(const struct bench_opts *o, unsigned int threads,
 		free(sinks[i]);
 	rig_free(&r);
 	return ok ? 0 : -1;
+}
+
+static int lane_once(const struct bench_opts *o, unsigned int threads,
+		     u64 period_fp, uint64_t n, u32 bundle,
+		     struct velox_sink *sum, struct lane_run *res)
+{
+	return lane_run_rounds(o, threads, period_fp, n, bundle, sum, res,
+			       NULL);
 }
 
 static const struct {
@@ -321,6 +354,45 @@ static int lane_cpu(const struct bench_opts *o, struct velox_sink *sum)
 	return ret;
 }
 
+/* How long the module's preempt-off section lasts: see the top. */
+static int lane_rounds(const struct bench_opts *o, struct velox_sink *sum)
+{
+	static const struct {
+		u64 period_fp;
+		const char *name;
+	} runs[] = {
+		{ 0, "lane/1thr/round" },
+		{ 1000ull << 16, "lane/1thr/paced1M/round" },
+	};
+	struct velox_hist *h = rig_alloc(sizeof(*h));
+	struct lane_run res;
+	unsigned int i, q;
+	char name[64];
+	int ret = 0;
+
+	if (!h)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		velox_hist_init(h);
+		if (lane_run_rounds(o, 1, runs[i].period_fp,
+				    runs[i].period_fp ? 1000000 : o->count,
+				    VELOX_BUNDLE_MAX, sum, &res, h)) {
+			ret = 1;
+			continue;
+		}
+		for (q = 0; q < ARRAY_SIZE(quantiles); q++) {
+			snprintf(name, sizeof(name), "%s/%s", runs[i].name,
+				 quantiles[q].name);
+			bench_result(name, velox_hist_quantile(h, quantiles[q].q),
+				     "ns", false);
+		}
+		snprintf(name, sizeof(name), "%s/max", runs[i].name);
+		bench_result(name, h->max, "ns", false);
+	}
+	free(h);
+	return ret;
+}
+
 int lane_bench(const struct bench_opts *o)
 {
 	struct velox_sink *sum = rig_alloc(sizeof(*sum));
@@ -349,6 +421,7 @@ int lane_bench(const struct bench_opts *o)
 	ret |= lane_paced1M(o, 2, 1, "hop/bundle", sum);
 	ret |= lane_spoiled(o);
 	ret |= lane_cpu(o, sum);
+	ret |= lane_rounds(o, sum);
 	free(sum);
 	return ret;
 }
