@@ -39,9 +39,12 @@ all: module tools
 deps:
 	@scripts/deps.sh
 
+# BTF_BASE=<vmlinux>: encode the module's BTF against it (scripts/btf.sh;
+# by default the running kernel's, when KDIR is its).
 module:
 	$(if $(KDIR),,$(error no kernel headers: apt-get install linux-headers-amd64 (or set KDIR=)))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@scripts/btf.sh $(KDIR) velox.ko $(BTF_BASE)
 
 # The selftests are not among them: scripts/vm.sh and scripts/static.sh
 # build them, on the kernel source's kselftest_harness.h.

@@ -40,7 +40,8 @@ export DEBIAN_FRONTEND=noninteractive
 # profiling perf and bpftrace (run in the guest from the shared host tree)
 # and gnuplot; installing: rst2man (docutils) for the man pages, man and
 # groff to check them, dkms; packaging: debhelper with dh-dkms, lintian,
-# and debootstrap for the scratch root the packages are installed into.
+# and debootstrap for the scratch root the packages are installed into;
+# pahole (dwarves) for the module's BTF (scripts/btf.sh).
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev python3 perl
 	kmod cpio xz-utils zstd busybox-static qemu-system-x86
@@ -48,7 +49,7 @@ PKGS=(
 	libdpdk-dev libck-dev valgrind pkg-config linux-perf bpftrace gnuplot-nox
 	linux-headers-amd64 linux-source-6.1
 	python3-docutils man-db groff-base dkms
-	debhelper dh-dkms lintian debootstrap
+	debhelper dh-dkms lintian debootstrap dwarves
 )
 
 updated=0

@@ -40,10 +40,15 @@ traces() {
 	grep -ls velox /lib/modules/*/modules.dep
 }
 
-ktap_plan 8
+ktap_plan 9
 make -s -C "$top" dkms-remove >/dev/null 2>&1
 
-make -s -C "$top" dkms-install DKMS_KERNELS="$k61 $k612" >"$tmp/install.log" 2>&1
+# BTF: Debian's 6.12 headers hold a vmlinux, so Kbuild gives that module
+# its BTF; 6.1's do not, and 6.1's vmlinux as BTF_BASE goes through DKMS
+# to scripts/btf.sh (which leaves 6.12's module as Kbuild made it).
+"$here/vmlinux.sh" "$k61" "$tmp/vmlinux-6.1" || exit 1
+BTF_BASE=$tmp/vmlinux-6.1 make -s -C "$top" dkms-install DKMS_KERNELS="$k61 $k612" \
+	>"$tmp/install.log" 2>&1
 rc=$?
 for s in 6.1 6.12; do
 	k=$("$top/scripts/kver.sh" "$s")
@@ -93,6 +98,12 @@ for s in 6.1 6.12; do
 		ktap_fail "$name" "vm.sh exited $rc: $(tail -n 5 "$tmp/vm-$s.out")"
 	fi
 done
+if grep -q "^btf velox_engine\$" "$tmp/vm-6.1.out" 2>/dev/null &&
+	grep -q "^btf velox_engine\$" "$tmp/vm-6.12.out" 2>/dev/null; then
+	ktap_ok dkms_modules_have_btf
+else
+	ktap_fail dkms_modules_have_btf "no /sys/kernel/btf/velox naming velox_engine in the guest of: $(grep -L '^btf velox_engine$' "$tmp/vm-6.1.out" "$tmp/vm-6.12.out" 2>&1 | tr '\n' ' ')"
+fi
 
 # DKMS signs what it builds with its own key (Documentation/install.rst,
 # "Secure Boot").

@@ -18,10 +18,13 @@ root=$tmp/root
 kver=$("$top/scripts/kver.sh" 6.1) || exit 1
 kdir=/usr/src/linux-headers-$kver
 version=$(cat "$top/VERSION")
+# The guest kernel's vmlinux, out of its image: the base the module's BTF
+# is encoded against (scripts/btf.sh; the headers hold no vmlinux).
+"$(dirname "$0")/vmlinux.sh" "$kver" "$tmp/vmlinux" || exit 1
 # DESTDIR alone: the module is staged there too (INSTALL_MOD_PATH).
-vars=(KDIR="$kdir" DESTDIR="$root" PREFIX=/usr)
+vars=(KDIR="$kdir" DESTDIR="$root" PREFIX=/usr BTF_BASE="$tmp/vmlinux")
 
-ktap_plan 7
+ktap_plan 9
 
 # 1. Every file, where it belongs.
 make -s -C "$top" "${vars[@]}" install >"$tmp/install.log" 2>&1
@@ -110,10 +113,27 @@ if grep -q "^ctl $version\$" "$tmp/vm.out" && grep -q "^run ok\$" "$tmp/vm.out";
 else
 	ktap_fail installed_velox_ctl_runs_it "$(tail -n 5 "$tmp/vm.out")"
 fi
+# bpftool and bpftrace see the module's types: its BTF loaded.
+if grep -q "^btf velox_engine\$" "$tmp/vm.out"; then
+	ktap_ok the_module_has_btf
+else
+	ktap_fail the_module_has_btf "no /sys/kernel/btf/velox naming velox_engine: $(grep -i btf "$tmp/vm.out" "$tmp/install.log" | head -n 3)"
+fi
 if grep -q "^unloaded\$" "$tmp/vm.out"; then
 	ktap_ok modprobe_r_unloads_it
 else
 	ktap_fail modprobe_r_unloads_it "$(tail -n 5 "$tmp/vm.out")"
+fi
+
+# A BTF base of another kernel is refused, by name, and changes nothing
+# (its BTF would be refused at load).
+ko=$("$top/scripts/kbuild.sh" --kernel 6.1) && cp "$ko" "$tmp/nobtf.ko"
+k612=$("$top/scripts/kver.sh" 6.12)
+out=$(BTF_BASE=$tmp/vmlinux "$top/scripts/btf.sh" "/usr/src/linux-headers-$k612" "$tmp/nobtf.ko" 2>&1)
+if grep -q "is not $k612's vmlinux" <<<"$out" && ! readelf -S "$tmp/nobtf.ko" | grep -q ' \.BTF '; then
+	ktap_ok btf_base_of_another_kernel_refused
+else
+	ktap_fail btf_base_of_another_kernel_refused "btf.sh said: $out"
 fi
 
 # 5. Uninstall: no Velox file left, and modules.dep forgets it.
