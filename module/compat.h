@@ -66,10 +66,11 @@ static inline void velox_vm_flags_mod(struct vm_area_struct *vma,
  * in its private trace.h; later kernels (sid's 7.2) no longer export it.
  * Kbuild defines VELOX_HAVE_TRACING_ALLOC_SNAPSHOT when the headers'
  * Module.symvers lists it.  Without it the public tracing_snapshot_alloc()
- * stands in: it allocates and takes one snapshot at once (which the
- * spike's snapshot replaces) and cannot say whether the allocation
- * failed; if it did, the spike's tracing_snapshot() only writes "SNAPSHOT
- * NOT ALLOCATED" into the trace.
+ * stands in: it allocates and takes one snapshot at once (swapping the
+ * buffers, so events from before START may come back into the live one)
+ * and cannot say whether the allocation failed; if it did, the spike's
+ * tracing_snapshot() writes "SNAPSHOT NOT ALLOCATED" into the trace and
+ * turns tracing off (design.rst, "The snapshot").
  */
 #ifdef VELOX_HAVE_TRACING_ALLOC_SNAPSHOT
 int tracing_alloc_snapshot(void);

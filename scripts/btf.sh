@@ -36,12 +36,15 @@ grep -qs '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$kdir/include/config/auto.conf" || 
 	say "no BTF: the kernel has no module BTF (CONFIG_DEBUG_INFO_BTF_MODULES)"
 	exit 0
 }
-if readelf -S "$ko" 2>/dev/null | grep -q ' \.BTF '; then
+# (Read whole first: grep -q stopping early would fail the pipe.)
+sections=$(readelf -S "$ko" 2>/dev/null || true)
+if grep -q ' \.BTF ' <<<"$sections"; then
 	exit 0		# Kbuild found vmlinux and made it
 fi
 kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h")
 # A vmlinux names its release in its banner: one of another kernel would
-# give BTF the kernel refuses.
+# give BTF the kernel refuses.  (A raw BTF file has no banner: it is
+# taken only as the running kernel's, below.)
 if [ -n "$base" ] && ! grep -aqF "Linux version $kver " "$base"; then
 	say "no BTF: $base is not $kver's vmlinux"
 	exit 0
@@ -58,5 +61,23 @@ command -v pahole >/dev/null || {
 	say "no BTF: pahole is not installed (apt-get install dwarves)"
 	exit 0
 }
-pahole -J --btf_base "$base" "$ko"
+# As Kbuild runs it (Makefile.modfinal): the kernel's own pahole flags
+# where its scripts say them (6.1's pahole-flags.sh), GNU objcopy for
+# pahole's section work, and on a copy: BTF is a bonus, so a pahole that
+# fails leaves the module as it was and the build goes on.
+flags=
+[ -x "$kdir/scripts/pahole-flags.sh" ] &&
+	flags=$(PAHOLE=pahole "$kdir/scripts/pahole-flags.sh" 2>/dev/null || true)
+tmp=$(mktemp "$ko.btf.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+cp -p "$ko" "$tmp"
+# shellcheck disable=SC2086 # the kernel's flags, one word each
+if ! LLVM_OBJCOPY=${OBJCOPY:-objcopy} pahole -J $flags --btf_base "$base" "$tmp" \
+	>"$tmp.log" 2>&1; then
+	say "no BTF: pahole failed: $(head -n 1 "$tmp.log")"
+	rm -f "$tmp.log"
+	exit 0
+fi
+rm -f "$tmp.log"
+mv "$tmp" "$ko"
 say "BTF encoded against $base"

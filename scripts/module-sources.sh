@@ -4,8 +4,8 @@
 # The files velox.ko is built from, one path per line, relative to the
 # top of the tree: what scripts/kbuild.sh copies into a build dir, what
 # "make dkms-install" puts in /usr/src/velox-VERSION and what the
-# velox-dkms package ships (with scripts/btf.sh, which DKMS runs after
-# its build).  With --kunit, the KUnit suites' files too.
+# velox-dkms package ships (with dkms.mk and scripts/btf.sh, DKMS's build
+# command).  With --kunit, the KUnit suites' files too.
 set -euo pipefail
 
 case "${1:-}" in
@@ -22,6 +22,6 @@ case "${1:-}" in
 esac
 
 cd "$(dirname "$0")/.."
-printf '%s\n' Kbuild VERSION scripts/btf.sh
+printf '%s\n' Kbuild VERSION dkms.mk scripts/btf.sh
 find "${dirs[@]}" \( -name Kbuild -o -name '*.mk' -o -name '*.[ch]' \) -print |
 	LC_ALL=C sort

@@ -77,11 +77,16 @@ if [ $# = 0 ]; then
 	exit 2
 fi
 
-if [ "$series" = debug ]; then
+case $series in
+debug | latest | latest-rt)
+	# The debug kernel has no modules dir; sid's kernel package carries
+	# only vmlinuz (its modules are another package, not fetched).
 	if [ $share = 1 ]; then
-		echo "vm.sh: --share-host needs a Debian kernel (its 9p modules)" >&2
+		echo "vm.sh: --share-host needs Debian 12's 6.1 or 6.12 (their 9p modules)" >&2
 		exit 2
-	fi
+	fi ;;
+esac
+if [ "$series" = debug ]; then
 	kdir=$("$top/scripts/debug-kernel.sh")
 	kver=$(cat "$kdir/include/config/kernel.release")
 	vmlinuz=$kdir/arch/x86/boot/bzImage

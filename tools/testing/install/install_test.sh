@@ -130,7 +130,8 @@ fi
 ko=$("$top/scripts/kbuild.sh" --kernel 6.1) && cp "$ko" "$tmp/nobtf.ko"
 k612=$("$top/scripts/kver.sh" 6.12)
 out=$(BTF_BASE=$tmp/vmlinux "$top/scripts/btf.sh" "/usr/src/linux-headers-$k612" "$tmp/nobtf.ko" 2>&1)
-if grep -q "is not $k612's vmlinux" <<<"$out" && ! readelf -S "$tmp/nobtf.ko" | grep -q ' \.BTF '; then
+if [ -s "$tmp/nobtf.ko" ] && grep -q "is not $k612's vmlinux" <<<"$out" &&
+	! readelf -S "$tmp/nobtf.ko" | grep -q ' \.BTF '; then
 	ktap_ok btf_base_of_another_kernel_refused
 else
 	ktap_fail btf_base_of_another_kernel_refused "btf.sh said: $out"

@@ -37,6 +37,11 @@ for t in *_test.sh *_test; do
 	[ -z "$only" ] || case " $only " in *" $t "*) ;; *) continue ;; esac
 	[ -x "$t" ] && tests="$tests $t"
 done
+# A TEST named that is not here (renamed, mistyped) is an error, not a
+# shorter run.
+for t in $only $skip; do
+	[ -x "$t" ] || { echo "run.sh: no selftest $t" >&2; exit 2; }
+done
 set -- $tests
 
 leakcheck=0
