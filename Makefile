@@ -4,8 +4,8 @@
 # and installs nothing.  The module is built against KDIR: the running
 # kernel's headers when they are installed, else Debian's newest 6.1
 # headers; KDIR=<headers dir> builds elsewhere.  "make install" installs
-# both (README.md, "Installing"), "make dkms-install" the module through
-# DKMS.  "make deps" installs what building and testing need
+# both, "make dkms-install" the module through DKMS, "make deb" packages
+# them (Documentation/install.rst).  "make deps" installs what building and testing need
 # (scripts/deps.sh, as root); "make check" runs it, then every test
 # harness, "make check-debug" the debug kernel's; "make demo" runs it,
 # then boots a VM and shows the module at work.
