@@ -5,10 +5,10 @@
 # kernel's headers when they are installed, else Debian's newest 6.1
 # headers; KDIR=<headers dir> builds elsewhere.  "make install" installs
 # both, "make dkms-install" the module through DKMS, "make deb" packages
-# them (Documentation/install.rst).  "make deps" installs what building and testing need
-# (scripts/deps.sh, as root); "make check" runs it, then every test
-# harness, "make check-debug" the debug kernel's; "make demo" runs it,
-# then boots a VM and shows the module at work.
+# them (Documentation/install.rst).  "make deps" installs what building
+# and testing need (scripts/deps.sh, as root); "make check" runs it, then
+# every test harness, "make check-debug" the debug kernel's; "make demo"
+# runs it, then boots a VM and shows the module at work.
 
 # The first of these that holds a kernel Makefile is KDIR.
 KDIR_RUNNING ?= /lib/modules/$(shell uname -r)/build
