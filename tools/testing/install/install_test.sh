@@ -27,7 +27,7 @@ vars=(KDIR="$kdir" DESTDIR="$root" PREFIX=/usr BTF_BASE="$tmp/vmlinux")
 ktap_plan 9
 
 # 1. Every file, where it belongs.
-make -s -C "$top" "${vars[@]}" install >"$tmp/install.log" 2>&1
+make -s -j"$(nproc)" -C "$top" "${vars[@]}" install >"$tmp/install.log" 2>&1
 rc=$?
 want=(
 	"lib/modules/$kver/updates/velox.ko"
