@@ -330,6 +330,32 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 }
 
 /*
+ * The lowest CPU of @mask that is not online, from sysfs's list of the
+ * online ones; -1 if every one is, or the list cannot be read.
+ */
+static int first_offline(__u64 mask, char *online, size_t len)
+{
+	__u64 on;
+	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	int cpu;
+
+	if (!f)
+		return -1;
+	if (!fgets(online, len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	online[strcspn(online, "\n")] = '\0';
+	if (parse_cpus(online, &on))
+		return -1;
+	for (cpu = 0; cpu < 64; cpu++)
+		if ((mask & ~on) & (1ull << cpu))
+			return cpu;
+	return -1;
+}
+
+/*
  * The kernel said EINVAL: name the field, with its range, in one line.
  * Which field is out is core's check, the one the module makes; only
  * whether a CPU is online is the module's alone.
@@ -341,7 +367,13 @@ static void explain_einval(const struct velox_config *c,
 	char a[VELOX_DURATION_LEN], b[VELOX_DURATION_LEN], m[VELOX_DURATION_LEN];
 	const char *w = "start";
 
-	if (!bad && c->cpus)
+	char online[256];
+	int off = c->cpus ? first_offline(c->cpus, online, sizeof(online)) : -1;
+
+	if (!bad && off >= 0)
+		vx_err(w, "--cpus: CPU %d is not online (online: %s)", off,
+		       online);
+	else if (!bad && c->cpus)
 		vx_err(w, "--cpus: a CPU is not online (%ld online)",
 		       sysconf(_SC_NPROCESSORS_ONLN));
 	else if (!bad)

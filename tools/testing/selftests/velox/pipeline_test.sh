@@ -9,7 +9,7 @@ PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 KO=${VELOX_KO:-/velox.ko}
 DBG=/sys/kernel/debug/velox
 
-ktap_plan 17
+ktap_plan 18
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -164,6 +164,14 @@ spin_pct=$(busy_pct --backoff spin)
 [ -n "$sleep_pct" ] && [ -n "$spin_pct" ] && [ "$sleep_pct" -lt 50 ] &&
 	[ "$spin_pct" -ge 90 ] && [ "${sleeps:-0}" -gt 0 ]
 check idle_threads_sleep_at_a_low_rate $? "10k/s: sleep ${sleep_pct}% of a CPU ($sleeps sleeps), spin ${spin_pct}%"
+
+# 18: --cpus naming a CPU this machine does not have online: refused,
+# and the one line names that CPU and the online ones.
+online=$(cat /sys/devices/system/cpu/online)
+err=$(velox-ctl start --cpus "0,$(nproc)" 2>&1 >/dev/null)
+rc=$?
+[ $rc = 1 ] && [ "$err" = "velox-ctl: start: --cpus: CPU $(nproc) is not online (online: $online)" ]
+check ctl_start_names_a_cpu_not_online $? "exit $rc: $err"
 
 rmmod velox
 ktap_finish
