@@ -158,12 +158,17 @@ busy_pct() {	# busy % of one CPU over a 2 s run at 10k/s with "$@"
 	b1=$(($2 + $3 + $4 + $7 + $8 + $9)) t1=$(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9))
 	echo $(( $(grep -c '^cpu[0-9]' /proc/stat) * (b1 - b0) * 100 / (t1 - t0) ))
 }
+# On the debug kernel (KASAN, lockdep: under TCG each sleep and wake-up
+# costs several times more; 55 % of a CPU measured at 10k/s) the check is
+# that sleeping costs clearly less than spinning: under three quarters.
 sleep_pct=$(busy_pct)
 sleeps=$(velox-ctl status --json | sed -n 's/.*"idle_sleeps":\([0-9]*\).*/\1/p')
 spin_pct=$(busy_pct --backoff spin)
-[ -n "$sleep_pct" ] && [ -n "$spin_pct" ] && [ "$sleep_pct" -lt 50 ] &&
+limit=50
+grep -q ' kasan_report$' /proc/kallsyms && limit=$((${spin_pct:-0} * 3 / 4))
+[ -n "$sleep_pct" ] && [ -n "$spin_pct" ] && [ "$sleep_pct" -lt "$limit" ] &&
 	[ "$spin_pct" -ge 90 ] && [ "${sleeps:-0}" -gt 0 ]
-check idle_threads_sleep_at_a_low_rate $? "10k/s: sleep ${sleep_pct}% of a CPU ($sleeps sleeps), spin ${spin_pct}%"
+check idle_threads_sleep_at_a_low_rate $? "10k/s: sleep ${sleep_pct}% of a CPU ($sleeps sleeps; limit $limit %), spin ${spin_pct}%"
 
 # 18: --cpus naming a CPU this machine does not have online: refused,
 # and the one line names that CPU and the online ones.
