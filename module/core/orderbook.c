@@ -120,70 +120,43 @@ static u32 level_take(struct velox_book *book, u32 i, bool ask, u32 want,
 }
 
 /*
- * The ask hint moved from @from to @to because the levels between held no
- * ask when we looked.  If an ask was rested there since, the thread that
- * rested it either saw our new hint and lowered it, or rested before our
- * exchange of the hint, and then this re-read (ordered after the fully
- * ordered exchange) sees it.  The bid side is the mirror image.
+ * A bound of side @ask (asks_from, or bids_from, the far bound of the
+ * bids) moved up from @from to @to because the levels between held none
+ * of that side when we looked.  If one was rested there since, the
+ * thread that rested it either saw our new bound and lowered it, or
+ * rested before our exchange of the bound, and then this re-read
+ * (ordered after the fully ordered exchange) sees it.
  */
-static void ask_hint_advance(struct velox_book *book, u32 from, u32 to)
+static void bound_advance(struct velox_book *book, u32 *bound, bool ask,
+			  u32 from, u32 to)
 {
 	u32 i, h = from;
 
-	if (!try_cmpxchg(&book->asks_from, &h, to))
+	if (!try_cmpxchg(bound, &h, to))
 		return;
 	for (i = from; i < to; i++) {
-		if (level_ask(READ_ONCE(book->levels[i]))) {
-			hint_lower(&book->asks_from, i);
-			return;
-		}
-	}
-}
-
-/* @from and @to are bids_below values: level @from - 1 down to level @to. */
-static void bid_hint_retreat(struct velox_book *book, u32 from, u32 to)
-{
-	u32 i, h = from;
-
-	if (!try_cmpxchg(&book->bids_below, &h, to))
-		return;
-	for (i = from; i > to; i--) {
-		if (level_bid(READ_ONCE(book->levels[i - 1]))) {
-			hint_raise(&book->bids_below, i);
+		if (level_side(READ_ONCE(book->levels[i]), ask)) {
+			hint_lower(bound, i);
 			return;
 		}
 	}
 }
 
 /*
- * The far bounds, pulled in by a walk that found everything from where it
- * began to the bound empty: asks_to from @from down to @to, bids_from
- * from @from up to @to.  The re-read after the exchange is
- * ask_hint_advance()'s argument, mirrored.
+ * The mirror image: a bound of side @ask (bids_below, or asks_to, the far
+ * bound of the asks) moved down from @from to @to, both exclusive bounds:
+ * level @from - 1 down to level @to held none of that side.
  */
-static void ask_top_retreat(struct velox_book *book, u32 from, u32 to)
+static void bound_retreat(struct velox_book *book, u32 *bound, bool ask,
+			  u32 from, u32 to)
 {
 	u32 i, h = from;
 
-	if (!try_cmpxchg(&book->asks_to, &h, to))
+	if (!try_cmpxchg(bound, &h, to))
 		return;
 	for (i = from; i > to; i--) {
-		if (level_ask(READ_ONCE(book->levels[i - 1]))) {
-			hint_raise(&book->asks_to, i);
-			return;
-		}
-	}
-}
-
-static void bid_bottom_advance(struct velox_book *book, u32 from, u32 to)
-{
-	u32 i, h = from;
-
-	if (!try_cmpxchg(&book->bids_from, &h, to))
-		return;
-	for (i = from; i < to; i++) {
-		if (level_bid(READ_ONCE(book->levels[i]))) {
-			hint_lower(&book->bids_from, i);
+		if (level_side(READ_ONCE(book->levels[i - 1]), ask)) {
+			hint_raise(bound, i);
 			return;
 		}
 	}
@@ -204,10 +177,10 @@ static u32 match_bid(struct velox_book *book, u32 limit, u32 qty,
 		i++;
 	}
 	if (i > start)
-		ask_hint_advance(book, start, i);
+		bound_advance(book, &book->asks_from, true, start, i);
 	/* Every ask up to the top is gone: the side is empty. */
 	if (i >= top && top > start)
-		ask_top_retreat(book, top, start);
+		bound_retreat(book, &book->asks_to, true, top, start);
 	return qty;
 }
 
@@ -228,10 +201,10 @@ static u32 match_ask(struct velox_book *book, u32 limit, u32 qty,
 		below--;
 	}
 	if (below < start)
-		bid_hint_retreat(book, start, below);
+		bound_retreat(book, &book->bids_below, false, start, below);
 	/* Every bid down to the bottom is gone: the side is empty. */
 	if (below <= bottom && bottom < start)
-		bid_bottom_advance(book, bottom, start);
+		bound_advance(book, &book->bids_from, false, bottom, start);
 	return qty;
 }
 
