@@ -15,6 +15,7 @@
 #include "../module/core/names.h"
 #include "../module/core/sink.h"
 #include "../module/capture.h"
+#include "../module/cpuset.h"
 #include "../module/engine.h"
 
 static struct velox_config base_config(void)
@@ -41,7 +42,7 @@ static int engine_test_init(struct kunit *test)
 
 	if (!e)
 		return -ENOMEM;
-	if (velox_engine_init(e, &def)) {
+	if (velox_engine_init(e, &def, NULL)) {
 		kfree(e);
 		return -ENOMEM;
 	}
@@ -81,9 +82,9 @@ static void expect_conserved(struct kunit *test, struct velox_engine *e)
 			2 * c->filled_qty + c->resting_qty + c->cancelled_qty +
 			c->expired_qty + c->rejected_qty);
 	for (i = 0; i < st->config.lanes; i++) {
-		gen += st->lane[i].generated;
-		del += st->lane[i].delivered;
-		drop += st->lane[i].dropped;
+		gen += velox_stats_lanes(st)[i].generated;
+		del += velox_stats_lanes(st)[i].delivered;
+		drop += velox_stats_lanes(st)[i].dropped;
 	}
 	KUNIT_EXPECT_EQ(test, gen, c->generated);
 	KUNIT_EXPECT_EQ(test, del, c->delivered);
@@ -94,7 +95,7 @@ static void expect_conserved(struct kunit *test, struct velox_engine *e)
 static void run_briefly(struct kunit *test, struct velox_engine *e,
 			const struct velox_config *cfg, unsigned int ms)
 {
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, cfg, NULL, NULL), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, cfg, NULL, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(e->state), VELOX_STATE_RUNNING);
 	msleep(ms);
 	KUNIT_ASSERT_EQ(test, velox_engine_stop(e), 0);
@@ -122,7 +123,7 @@ static void lanes_share_the_book(struct kunit *test)
 	cfg.lanes = min(num_online_cpus(), 4u);
 	run_briefly(test, e, &cfg, 100);
 	for (i = 0; i < cfg.lanes; i++)
-		KUNIT_EXPECT_GT(test, e->stats.area->lane[i].delivered, 0);
+		KUNIT_EXPECT_GT(test, velox_stats_lanes(e->stats.area)[i].delivered, 0);
 }
 
 struct policy_case {
@@ -174,8 +175,9 @@ static void start_while_running_is_busy(struct kunit *test)
 	struct velox_config cfg = base_config();
 	struct velox_engine *e = test->priv;
 
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
-	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), -EBUSY);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL, NULL),
+			-EBUSY);
 	KUNIT_EXPECT_EQ(test, velox_engine_reset_stats(e), -EBUSY);
 	msleep(20);
 	KUNIT_EXPECT_EQ(test, velox_engine_stop(e), 0);
@@ -188,7 +190,8 @@ static void a_bad_config_starts_nothing(struct kunit *test)
 	struct velox_engine *e = test->priv;
 
 	cfg.ring = 1000;
-	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL, NULL),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
 	KUNIT_EXPECT_NULL(test, e->run);
 	KUNIT_EXPECT_EQ(test, e->runs, 0);
@@ -216,17 +219,20 @@ static int record_accept(void *arg, const struct velox_config *runs)
  */
 static void start_shows_accept_what_runs_before_it_runs(struct kunit *test)
 {
+	struct cpumask *cpus = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
 	struct velox_config cfg = base_config(), got;
 	struct velox_engine *e = test->priv;
 	struct accept_seen seen = { .e = e };
 
+	KUNIT_ASSERT_NOT_NULL(test, cpus);
 	cfg.threads = 0;
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, record_accept, &seen),
+	KUNIT_ASSERT_EQ(test,
+			velox_engine_start(e, &cfg, NULL, record_accept, &seen),
 			0);
 	KUNIT_EXPECT_EQ(test, seen.state, VELOX_STATE_STOPPED);
 	KUNIT_EXPECT_NE(test, seen.runs.threads, 0);
 	KUNIT_EXPECT_EQ(test, seen.runs.size, sizeof(seen.runs));
-	velox_engine_get_config(e, &got);
+	velox_engine_get_config(e, &got, cpus);
 	KUNIT_EXPECT_EQ(test, got.threads, seen.runs.threads);
 	KUNIT_EXPECT_EQ(test, memcmp(&got, &seen.runs, sizeof(got)), 0);
 	msleep(20);
@@ -241,7 +247,8 @@ static void start_refused_by_accept_starts_nothing(struct kunit *test)
 	struct velox_engine *e = test->priv;
 	struct accept_seen seen = { .e = e, .ret = -EFAULT };
 
-	KUNIT_EXPECT_EQ(test, velox_engine_start(e, &cfg, record_accept, &seen),
+	KUNIT_EXPECT_EQ(test,
+			velox_engine_start(e, &cfg, NULL, record_accept, &seen),
 			-EFAULT);
 	KUNIT_EXPECT_EQ(test, e->state, VELOX_STATE_STOPPED);
 	KUNIT_EXPECT_NULL(test, e->run);
@@ -264,9 +271,9 @@ static void only_cpus_that_ran_workers_are_merged(struct kunit *test)
 	struct velox_engine *e = test->priv;
 	unsigned int other = cpumask_next(0, cpu_possible_mask);
 
-	cfg.cpus = BIT_ULL(0);
 	cfg.threads = 2;
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, cpumask_of(0), NULL,
+						 NULL), 0);
 	if (other < nr_cpu_ids)
 		e->stats.sinks[other]->count.generated = 1000000;
 	msleep(50);
@@ -296,7 +303,7 @@ static void a_tail_run_keeps_spikes_that_add_up(struct kunit *test)
 
 	/* Every sampled transaction a spike: run until the buffer is full. */
 	cfg.tail_ns = 1;
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL, NULL), 0);
 	KUNIT_ASSERT_NOT_NULL(test, e->capture);
 	for (i = 0; i < 250 &&
 	     atomic_read(&e->capture->next) < VELOX_TAIL_SPIKES; i++)
@@ -336,6 +343,35 @@ static void a_tail_run_keeps_spikes_that_add_up(struct kunit *test)
 			c->sampled);
 }
 
+/*
+ * The area holds a slot per possible CPU id behind its fixed part, each
+ * array where its offset says and inside the area, and (as
+ * velox_stats_commit() keeps them) zero past the lanes in use.
+ */
+static void the_area_has_a_slot_per_possible_cpu(struct kunit *test)
+{
+	struct velox_config cfg = base_config();
+	struct velox_engine *e = test->priv;
+	const struct velox_stats *st = e->stats.area;
+	const struct velox_lane_counters *lc = velox_stats_lanes(st);
+	unsigned int i;
+
+	run_briefly(test, e, &cfg, 20);
+	KUNIT_EXPECT_EQ(test, st->slots, nr_cpu_ids);
+	KUNIT_EXPECT_GE(test, st->lane_offset, sizeof(*st));
+	KUNIT_EXPECT_EQ(test, st->noise_offset, st->lane_offset +
+			st->slots * sizeof(struct velox_lane_counters));
+	KUNIT_EXPECT_EQ(test, st->cpu_set_offset, st->noise_offset +
+			st->slots * sizeof(struct velox_noise_cpu));
+	KUNIT_EXPECT_EQ(test, st->lane_offset % 8, 0);
+	KUNIT_EXPECT_EQ(test, st->cpu_set_size, velox_cpu_set_size());
+	KUNIT_EXPECT_LE(test, st->cpu_set_offset + st->cpu_set_size, st->size);
+	KUNIT_EXPECT_EQ(test, st->size, e->stats.size);
+	KUNIT_EXPECT_GT(test, lc[0].generated, 0);
+	for (i = cfg.lanes; i < st->slots; i++)
+		KUNIT_EXPECT_EQ(test, lc[i].generated, 0);
+}
+
 static void stop_when_stopped_changes_nothing(struct kunit *test)
 {
 	struct velox_engine *e = test->priv;
@@ -349,20 +385,31 @@ static void stop_when_stopped_changes_nothing(struct kunit *test)
 /* Stopped: the defaults; running: what runs. */
 static void get_config_shows_defaults_or_the_run(struct kunit *test)
 {
+	struct cpumask *cpus = kunit_kzalloc(test, cpumask_size(), GFP_KERNEL);
 	struct velox_config cfg = base_config(), got;
 	struct velox_engine *e = test->priv;
 
-	velox_engine_get_config(e, &got);
+	KUNIT_ASSERT_NOT_NULL(test, cpus);
+	velox_engine_get_config(e, &got, cpus);
 	KUNIT_EXPECT_EQ(test, got.rate, 200000);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(cpus));
 	cfg.rate = 12345;
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
-	velox_engine_get_config(e, &got);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, cpumask_of(0), NULL,
+						 NULL), 0);
+	velox_engine_get_config(e, &got, cpus);
 	KUNIT_EXPECT_EQ(test, got.rate, 12345);
 	KUNIT_EXPECT_EQ(test, got.size, sizeof(got));
+	KUNIT_EXPECT_TRUE(test, cpumask_equal(cpus, cpumask_of(0)));
+	/* Inside the module a config's CPUs are only ever its cpumask. */
+	KUNIT_EXPECT_EQ(test, got.cpus, 0);
+	KUNIT_EXPECT_EQ(test, got.cpu_set_size, 0);
 	velox_engine_stop(e);
-	velox_engine_get_config(e, &got);
+	velox_engine_get_config(e, &got, cpus);
 	KUNIT_EXPECT_EQ(test, got.rate, 200000);
+	KUNIT_EXPECT_TRUE(test, cpumask_empty(cpus));
 	KUNIT_EXPECT_EQ(test, e->stats.area->config.rate, 12345);
+	/* The area keeps the last run's CPUs as its set: CPU 0 alone. */
+	KUNIT_EXPECT_EQ(test, velox_stats_cpu_set(e->stats.area)[0], 1);
 }
 
 static void reset_zeroes_the_last_run(struct kunit *test)
@@ -401,7 +448,7 @@ static void stats_are_republished_while_running(struct kunit *test)
 	struct velox_engine *e = test->priv;
 	u64 before;
 
-	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL), 0);
+	KUNIT_ASSERT_EQ(test, velox_engine_start(e, &cfg, NULL, NULL, NULL), 0);
 	before = READ_ONCE(e->stats.area->publishes);
 	msleep(400);
 	KUNIT_EXPECT_GT(test, READ_ONCE(e->stats.area->publishes), before);
@@ -420,6 +467,7 @@ static struct kunit_case velox_engine_cases[] = {
 	KUNIT_CASE(start_refused_by_accept_starts_nothing),
 	KUNIT_CASE(only_cpus_that_ran_workers_are_merged),
 	KUNIT_CASE(a_tail_run_keeps_spikes_that_add_up),
+	KUNIT_CASE(the_area_has_a_slot_per_possible_cpu),
 	KUNIT_CASE(stop_when_stopped_changes_nothing),
 	KUNIT_CASE(get_config_shows_defaults_or_the_run),
 	KUNIT_CASE(reset_zeroes_the_last_run),

@@ -11,4 +11,4 @@ VELOX_KUNIT_OBJS += kunit/hist_kunit.o kunit/bundle_kunit.o kunit/book_kunit.o
 VELOX_KUNIT_OBJS += kunit/backoff_kunit.o kunit/idle_kunit.o kunit/config_kunit.o
 VELOX_KUNIT_OBJS += kunit/lane_kunit.o kunit/ordergen_kunit.o kunit/sink_kunit.o
 VELOX_KUNIT_OBJS += kunit/engine_kunit.o kunit/tail_kunit.o
-VELOX_KUNIT_OBJS += kunit/report_kunit.o kunit/noise_kunit.o
+VELOX_KUNIT_OBJS += kunit/report_kunit.o kunit/noise_kunit.o kunit/cpuset_kunit.o

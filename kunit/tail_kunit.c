@@ -276,8 +276,8 @@ static void a_full_buffer_counts_lost_and_keeps_the_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->sampled, 5);
 	KUNIT_EXPECT_EQ(test, c->tail_captured, KEEP);
 	KUNIT_EXPECT_EQ(test, c->tail_lost, 5 - KEEP);
-	KUNIT_EXPECT_EQ(test, f->kept[0].id, ((u64)1 << VELOX_ID_LANE_SHIFT) + 1);
-	KUNIT_EXPECT_EQ(test, f->kept[1].id, ((u64)1 << VELOX_ID_LANE_SHIFT) + 2);
+	KUNIT_EXPECT_EQ(test, f->kept[0].id, ((u64)1 << VELOX_TXN_ID_LANE_SHIFT) + 1);
+	KUNIT_EXPECT_EQ(test, f->kept[1].id, ((u64)1 << VELOX_TXN_ID_LANE_SHIFT) + 2);
 }
 
 /*

@@ -25,15 +25,17 @@ static void velox_info_layout_is_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, hist_sub_bits), 16);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, max_ring), 28);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, tail_spikes), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_info, cpu_set_size), 36);
 }
 
 static void velox_config_layout_is_fixed(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, sizeof(struct velox_config), 64);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_config), 80);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, size), 0);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, backoff), 32);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, seed), 36);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, cpus), 40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, cpu_set), 64);
 	/* tail_ns and snapshot_ns took the place of two reserved words. */
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, tail_ns), 48);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_config, snapshot_ns), 56);
@@ -44,15 +46,15 @@ static void velox_stats_layout_has_no_holes(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, seq), 16);
 	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, config), 64);
-	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, total), 128);
+	KUNIT_EXPECT_EQ(test, offsetof(struct velox_stats, total), 144);
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_counters), 8 * 32);
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_hist_data),
 			8 * (4 + VELOX_HIST_BUCKETS));
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_stats),
-			128 + sizeof(struct velox_counters) +
-			VELOX_LANES_MAX * sizeof(struct velox_lane_counters) +
-			VELOX_STAGES * sizeof(struct velox_hist_data) + 8 +
-			VELOX_LANES_MAX * sizeof(struct velox_noise_cpu));
+			64 + sizeof(struct velox_config) +
+			sizeof(struct velox_counters) +
+			VELOX_STAGES * sizeof(struct velox_hist_data) + 32);
+	KUNIT_EXPECT_EQ(test, sizeof(struct velox_lane_counters), 24);
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_offender), 40);
 	KUNIT_EXPECT_EQ(test, sizeof(struct velox_noise_cpu),
 			16 + 16 * VELOX_NOISES + 40 * VELOX_NOISE_TOP);
@@ -97,7 +99,9 @@ static void start_takes_a_config_stop_takes_nothing(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, start);
 	KUNIT_ASSERT_NOT_NULL(test, stop);
 	KUNIT_EXPECT_EQ(test, start->size, sizeof(struct velox_config));
-	KUNIT_EXPECT_EQ(test, start->min_size, sizeof(struct velox_config));
+	/* A caller from before cpu_set passes the first version's size. */
+	KUNIT_EXPECT_EQ(test, start->min_size,
+			offsetofend(struct velox_config, snapshot_ns));
 	KUNIT_EXPECT_EQ(test, stop->size, 0);
 	KUNIT_EXPECT_EQ(test, stop->min_size, 0);
 }
@@ -169,8 +173,14 @@ static void info_fill_reports_geometry_and_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.hist_sub_bits, VELOX_HIST_SUB_BITS);
 	KUNIT_EXPECT_EQ(test, info.hist_limit_shift, VELOX_HIST_LIMIT_SHIFT);
 	KUNIT_EXPECT_EQ(test, info.max_rate, VELOX_RATE_MAX);
-	KUNIT_EXPECT_EQ(test, info.max_lanes, min(num_online_cpus(), 64u));
+	KUNIT_EXPECT_EQ(test, info.max_lanes, num_online_cpus());
 	KUNIT_EXPECT_EQ(test, info.max_ring, VELOX_RING_MAX);
+	KUNIT_EXPECT_EQ(test, info.cpu_set_size, DIV_ROUND_UP(nr_cpu_ids, 64) * 8);
+	/* Room for a lane and a watched CPU per possible CPU id, and a set. */
+	KUNIT_EXPECT_GE(test, info.stats_size, sizeof(struct velox_stats) +
+			nr_cpu_ids * (sizeof(struct velox_lane_counters) +
+				      sizeof(struct velox_noise_cpu)) +
+			info.cpu_set_size);
 }
 
 static struct kunit_case velox_uapi_cases[] = {

@@ -24,6 +24,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "config.h"
+#include "cpuset.h"
 #include "engine.h"
 #include "stats.h"
 
@@ -45,7 +46,7 @@ void velox_info_fill(struct velox_info *info)
 	info->max_lanes = velox_max_lanes();
 	info->max_ring = VELOX_RING_MAX;
 	info->tail_spikes = VELOX_TAIL_SPIKES;
-	info->__reserved1 = 0;
+	info->cpu_set_size = velox_cpu_set_size();
 }
 
 /*
@@ -80,12 +81,23 @@ static int velox_start_accept(void *arg, const struct velox_config *runs)
 /*
  * START writes back the config that runs (the thread count the module
  * chose for threads = 0), before any thread wakes: if that copy fails,
- * nothing was started, so the caller's error is the whole truth.
+ * nothing was started, so the caller's error is the whole truth.  The
+ * CPU set is read first, from the caller's memory, into a cpumask (a
+ * machine's may be too big for the stack).
  */
 static int velox_start(struct velox_ucmd *ucmd)
 {
-	return velox_engine_start(ucmd->engine, ucmd->cmd, velox_start_accept,
-				  ucmd);
+	cpumask_var_t cpus;
+	int ret;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	ret = velox_cpu_set_from_user(ucmd->cmd, cpus);
+	if (!ret)
+		ret = velox_engine_start(ucmd->engine, ucmd->cmd, cpus,
+					 velox_start_accept, ucmd);
+	free_cpumask_var(cpus);
+	return ret;
 }
 
 static int velox_stop(struct velox_ucmd *ucmd)
@@ -93,13 +105,28 @@ static int velox_stop(struct velox_ucmd *ucmd)
 	return velox_engine_stop(ucmd->engine);
 }
 
+/* The config, and its CPU set where the caller said (see the uapi). */
 static int velox_get_config(struct velox_ucmd *ucmd)
 {
-	int ret = velox_engine_get_config(ucmd->engine, ucmd->cmd);
+	struct velox_config *cfg = ucmd->cmd;
+	u64 uset = cfg->cpu_set;
+	u32 usize = cfg->cpu_set_size;
+	cpumask_var_t cpus;
+	int ret;
 
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	ret = velox_engine_get_config(ucmd->engine, cfg, cpus);
 	if (ret)
-		return ret;
-	return velox_ucmd_respond(ucmd, sizeof(struct velox_config));
+		goto out_free;
+	cfg->cpu_set = uset;
+	cfg->cpu_set_size = usize;
+	ret = velox_cpu_set_to_user(cpus, cfg);
+	if (!ret)
+		ret = velox_ucmd_respond(ucmd, sizeof(*cfg));
+out_free:
+	free_cpumask_var(cpus);
+	return ret;
 }
 
 static int velox_reset_stats(struct velox_ucmd *ucmd)

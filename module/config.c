@@ -15,60 +15,56 @@
 #include "core/config_range.h"
 #include "core/layout.h"
 
-/* One lane per online CPU at most: more could never run side by side. */
+/*
+ * One lane per online CPU at most: more could never run side by side.
+ * (A lane's number must fit the 16 bits of velox_txn.id it has.)
+ */
 unsigned int velox_max_lanes(void)
 {
-	return min_t(unsigned int, num_online_cpus(), VELOX_LANES_MAX);
+	return min_t(unsigned int, num_online_cpus(),
+		     1u << (64 - VELOX_TXN_ID_LANE_SHIFT));
 }
 
 /*
- * Every CPU of @cpus exists and is online.  START asks again with the
- * hotplug lock held, from this check to its threads waking up.
+ * Every CPU of @cpus is online.  START asks again with the hotplug lock
+ * held, from this check to its threads waking up.
  */
-bool velox_config_cpus_online(u64 cpus)
+bool velox_config_cpus_online(const struct cpumask *cpus)
 {
-	unsigned int cpu;
-
-	for (cpu = 0; cpu < 64; cpu++) {
-		if (!(cpus & BIT_ULL(cpu)))
-			continue;
-		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
-			return false;
-	}
-	return true;
+	return cpumask_subset(cpus, cpu_online_mask);
 }
 
 /*
  * The first field of @cfg the engine cannot run: out of its range
- * (core/config_range.c), or a CPU that is not online.  NULL if every field is
- * good.
+ * (core/config_range.c), or a CPU of @cpus that is not online.  NULL if
+ * every field is good.
  */
-const char *velox_config_invalid(const struct velox_config *cfg)
+const char *velox_config_invalid(const struct velox_config *cfg,
+				 const struct cpumask *cpus)
 {
 	const char *bad = velox_config_out_of_range(cfg, velox_max_lanes());
 
 	if (bad)
 		return bad;
-	if (!velox_config_cpus_online(cfg->cpus))
+	if (!velox_config_cpus_online(cpus))
 		return "cpus";
 	return NULL;
 }
 
-/* 0 if the engine can run @cfg, else -EINVAL. */
-int velox_config_check(const struct velox_config *cfg)
+/* How many CPUs threads bound to @cpus may use: if empty, any online. */
+unsigned int velox_config_ncpus(const struct cpumask *cpus)
 {
-	return velox_config_invalid(cfg) ? -EINVAL : 0;
+	return cpumask_empty(cpus) ? num_online_cpus() : cpumask_weight(cpus);
 }
 
 /*
- * Threads per lane: as configured, or as core/layout.c chooses for the
- * CPUs the config names (else the online ones), its lanes and its rate.
+ * Threads per lane: as configured, or as core/layout.c chooses for @ncpus
+ * CPUs (velox_config_ncpus()), the config's lanes and its rate.
  */
-unsigned int velox_config_threads(const struct velox_config *cfg)
+unsigned int velox_config_threads(const struct velox_config *cfg,
+				  unsigned int ncpus)
 {
-	unsigned int cpus = cfg->cpus ? hweight64(cfg->cpus) : num_online_cpus();
-
 	if (cfg->threads)
 		return cfg->threads;
-	return velox_layout_threads(cpus, cfg->lanes, cfg->rate);
+	return velox_layout_threads(ncpus, cfg->lanes, cfg->rate);
 }

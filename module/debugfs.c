@@ -17,12 +17,15 @@
  * as kernel policy asks, nothing here checks debugfs return values: a
  * missing debugfs must not stop the module from working.
  */
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/gfp.h>
 #include <linux/seq_file.h>
 #include <linux/velox.h>
 
 #include "capture.h"
 #include "chardev.h"
+#include "cpuset.h"
 #include "core/hist.h"
 #include "core/names.h"
 #include "core/report.h"
@@ -61,7 +64,19 @@ static void config_print(struct seq_file *m, const struct velox_config *c)
 	seq_printf(m, "policy: %s\n", velox_policy_name(c->policy));
 	seq_printf(m, "threads: %u\n", c->threads);
 	seq_printf(m, "seed: %u\n", c->seed);
-	seq_printf(m, "cpus: %#llx\n", c->cpus);
+}
+
+/* A published CPU set as a cpulist ("" if empty: any CPU). */
+static void cpu_set_print(struct seq_file *m, const struct velox_stats *st)
+{
+	cpumask_var_t cpus;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return;
+	if (!velox_cpu_set_from_words(cpus, velox_stats_cpu_set(st),
+				      st->cpu_set_size / sizeof(u64)))
+		seq_printf(m, "cpus: %*pbl\n", cpumask_pr_args(cpus));
+	free_cpumask_var(cpus);
 }
 
 static int config_show(struct seq_file *m, void *unused)
@@ -72,6 +87,7 @@ static int config_show(struct seq_file *m, void *unused)
 	mutex_lock(&e->stats.lock);
 	seq_printf(m, "state: %s\n", velox_state_name(st->state));
 	config_print(m, &st->config);
+	cpu_set_print(m, st);
 	mutex_unlock(&e->stats.lock);
 	return 0;
 }
@@ -82,6 +98,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	struct velox_engine *e = m->private;
 	const struct velox_stats *st = e->stats.area;
 	const struct velox_counters *c = &st->total;
+	const struct velox_lane_counters *lc;
 	unsigned int i;
 
 	mutex_lock(&e->stats.lock);
@@ -98,10 +115,10 @@ static int stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < VELOX_NR_COUNTERS; i++)
 		seq_printf(m, "%s: %llu\n", velox_counter_name(i),
 			   velox_counter_value(c, i));
-	for (i = 0; i < st->config.lanes && i < VELOX_LANES_MAX; i++)
+	lc = velox_stats_lanes(st);
+	for (i = 0; i < st->config.lanes && i < st->slots; i++)
 		seq_printf(m, "lane%u: generated %llu delivered %llu dropped %llu\n",
-			   i, st->lane[i].generated, st->lane[i].delivered,
-			   st->lane[i].dropped);
+			   i, lc[i].generated, lc[i].delivered, lc[i].dropped);
 	mutex_unlock(&e->stats.lock);
 	return 0;
 }

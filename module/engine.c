@@ -368,18 +368,6 @@ static void velox_run_setup(struct velox_run *run,
 	}
 }
 
-/* The n-th CPU of @cpus, counting round-robin over its set bits. */
-static unsigned int velox_nth_cpu(u64 cpus, unsigned int n)
-{
-	unsigned int cpu;
-
-	n %= hweight64(cpus);
-	for (cpu = 0; cpu < 64; cpu++)
-		if ((cpus & BIT_ULL(cpu)) && !n--)
-			break;
-	return cpu;
-}
-
 static const char *const velox_thread_names[VELOX_THREADS_MAX + 1][4] = {
 	[1] = { "" },
 	[2] = { "-in", "-out" },
@@ -429,27 +417,30 @@ out_stop_workers:
 }
 
 /*
- * Bind each thread, round-robin, to the CPUs of @cpus; none if it is 0.
- * Call with cpus_read_lock() held, kept until the threads wake, so that a
- * CPU going down later finds the run running (velox_engine_cpu_offline()).
- * (lockdep_assert_cpus_held() is not exported to modules.)
- *
- * Return: the CPUs a thread was bound to (fewer threads than CPUs leave
- * some of @cpus out).
+ * Bind each thread, round-robin in CPU id order, to the CPUs of @cpus;
+ * none if it is empty.  Call with cpus_read_lock() held, kept until the
+ * threads wake, so that a CPU going down later finds the run running
+ * (velox_engine_cpu_offline()).  (lockdep_assert_cpus_held() is not
+ * exported to modules.)  @bound: set to the CPUs a thread was bound to
+ * (fewer threads than CPUs leave some of @cpus out).
  */
-static u64 velox_workers_bind(struct velox_run *run, u64 cpus)
+static void velox_workers_bind(struct velox_run *run,
+			       const struct cpumask *cpus,
+			       struct cpumask *bound)
 {
-	unsigned int k, cpu;
-	u64 bound = 0;
+	unsigned int k;
+	int cpu = -1;
 
-	if (!cpus)
-		return 0;
+	cpumask_clear(bound);
+	if (cpumask_empty(cpus))
+		return;
 	for (k = 0; k < run->nworkers; k++) {
-		cpu = velox_nth_cpu(cpus, k);
+		cpu = cpumask_next(cpu, cpus);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpus);
 		kthread_bind(run->workers[k].task, cpu);
-		bound |= BIT_ULL(cpu);
+		cpumask_set_cpu(cpu, bound);
 	}
-	return bound;
 }
 
 /*
@@ -463,9 +454,9 @@ static void velox_engine_publish_noise(struct velox_engine *e,
 	unsigned int cpu, k = 0;
 
 	for_each_cpu(cpu, &e->noise_cpus) {
-		struct velox_noise_cpu *n = &st->noise[k];
+		struct velox_noise_cpu *n = &velox_stats_noise_of(st)[k];
 
-		if (k == ARRAY_SIZE(st->noise))
+		if (k == st->slots)
 			break;
 		velox_noise_account(e->noise, cpu, n);
 		n->cpu = cpu;
@@ -490,6 +481,7 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 	st->start_ns = e->start_ns;
 	st->stop_ns = e->stop_ns;
 	st->config = e->cfg;
+	velox_stats_set_cpus(st, &e->cpus);
 	/*
 	 * A stop's reason goes with its state, never with a running one:
 	 * the publish work may have read RUNNING just before a stop began.
@@ -497,12 +489,14 @@ static void velox_engine_publish(struct velox_engine *e, u32 state)
 	st->stop_reason = state == VELOX_STATE_RUNNING ? VELOX_STOP_NONE :
 			  READ_ONCE(e->stop_reason);
 	if (run) {
+		struct velox_lane_counters *lc = velox_stats_lanes_of(st);
+
 		for (i = 0; i < run->nlanes; i++) {
 			const struct velox_lane *l = run->lanes[i];
 
-			st->lane[i].generated = READ_ONCE(l->ingress.generated);
-			st->lane[i].dropped = READ_ONCE(l->ingress.dropped);
-			st->lane[i].delivered = READ_ONCE(l->output.delivered);
+			lc[i].generated = READ_ONCE(l->ingress.generated);
+			lc[i].dropped = READ_ONCE(l->ingress.dropped);
+			lc[i].delivered = READ_ONCE(l->output.delivered);
 		}
 		st->total.resting_qty = velox_book_resting(&run->book);
 	}
@@ -532,11 +526,11 @@ static void velox_publish_later(struct velox_engine *e)
 
 	cpus_read_lock();
 	cpu = nr_cpu_ids;
-	if (e->bound_cpus) {
-		for_each_online_cpu(cpu) {
-			if (cpu >= 64 || !(e->bound_cpus & BIT_ULL(cpu)))
+	if (!cpumask_empty(&e->bound_cpus)) {
+		/* (cpumask_first_andnot() is 6.2 on.) */
+		for_each_online_cpu(cpu)
+			if (!cpumask_test_cpu(cpu, &e->bound_cpus))
 				break;
-		}
 	}
 	if (cpu < nr_cpu_ids)
 		queue_delayed_work_on(cpu, system_wq, &e->publish_work, delay);
@@ -561,25 +555,20 @@ static void velox_publish_work(struct work_struct *work)
  * may run on (the config's, or every online CPU).
  */
 static int velox_engine_watch(struct velox_engine *e,
-			      const struct velox_config *cfg)
+			      const struct cpumask *cpus)
 {
-	unsigned int cpu;
-
-	cpumask_clear(&e->noise_cpus);
-	if (cfg->cpus) {
-		for (cpu = 0; cpu < 64; cpu++)
-			if (cfg->cpus & BIT_ULL(cpu))
-				cpumask_set_cpu(cpu, &e->noise_cpus);
-	} else {
-		cpumask_copy(&e->noise_cpus, cpu_online_mask);
-	}
+	cpumask_copy(&e->noise_cpus,
+		     cpumask_empty(cpus) ? cpu_online_mask : cpus);
 	return velox_noise_start(e->noise, &e->noise_cpus, velox_worker_fn);
 }
 
 /**
  * velox_engine_start() - run the pipeline with @cfg
  * @e: the engine
- * @cfg: the config, not yet checked
+ * @cfg: the config, not yet checked; its cpus, cpu_set and cpu_set_size
+ *	are the uapi's way to name @cpus, and not read here
+ * @cpus: the CPUs to bind the threads to, round-robin; NULL or empty: the
+ *	scheduler places them
  * @accept: if not NULL, called with the config that is about to run (its
  *	thread count resolved) once everything is ready but before any
  *	thread wakes; if it fails, nothing starts and its error is returned
@@ -588,7 +577,7 @@ static int velox_engine_watch(struct velox_engine *e,
  * /dev/velox's START copies the config back to the caller in @accept, so
  * that a caller is never told it failed about a pipeline that runs.
  *
- * A CPU of @cfg going offline before the threads are bound fails the
+ * A CPU of @cpus going offline before the threads are bound fails the
  * START with -EINVAL, after @accept was called (it is asked again then).
  *
  * Return: 0; -EINVAL for a bad config, -EBUSY if not stopped, -EINTR if
@@ -597,6 +586,7 @@ static int velox_engine_watch(struct velox_engine *e,
  * with (tail capture), or what @accept returned.
  */
 int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
+		       const struct cpumask *cpus,
 		       int (*accept)(void *arg, const struct velox_config *runs),
 		       void *arg)
 {
@@ -606,13 +596,14 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	unsigned int i;
 	int ret;
 
+	if (!cpus)
+		cpus = cpu_none_mask;
 	/* A bad config is -EINVAL whatever the state. */
-	ret = velox_config_check(cfg);
-	if (ret)
-		return ret;
+	if (velox_config_invalid(cfg, cpus))
+		return -EINVAL;
 	runs = *cfg;
 	runs.size = sizeof(runs);
-	runs.threads = velox_config_threads(cfg);
+	runs.threads = velox_config_threads(cfg, velox_config_ncpus(cpus));
 
 	if (mutex_lock_killable(&e->lock))
 		return -EINTR;
@@ -635,7 +626,7 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 			cap = NULL;
 			goto out_stop_workers;
 		}
-		ret = velox_engine_watch(e, &runs);
+		ret = velox_engine_watch(e, cpus);
 		if (ret)
 			goto out_free_capture;
 	}
@@ -652,14 +643,16 @@ int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
 	 * this lock itself.)
 	 */
 	cpus_read_lock();
-	if (!velox_config_cpus_online(runs.cpus)) {
+	if (!velox_config_cpus_online(cpus)) {
 		ret = -EINVAL;
 		goto out_unlock_cpus;
 	}
-	e->bound_cpus = velox_workers_bind(run, runs.cpus);
+	velox_workers_bind(run, cpus, &e->bound_cpus);
 
 	/* What runs; read by the threads once they wake. */
 	e->cfg = runs;
+	velox_config_clear_cpus(&e->cfg);
+	cpumask_copy(&e->cpus, cpus);
 	/* The last run's spikes go; this one's, if it captures, come. */
 	velox_capture_free(e->capture);
 	e->capture = cap;
@@ -815,8 +808,8 @@ static int velox_engine_cpu_offline(unsigned int cpu, struct hlist_node *node)
 	struct velox_engine *e = hlist_entry(node, struct velox_engine,
 					     cpuhp_node);
 
-	if (READ_ONCE(e->state) == VELOX_STATE_RUNNING && cpu < 64 &&
-	    (e->bound_cpus & BIT_ULL(cpu))) {
+	if (READ_ONCE(e->state) == VELOX_STATE_RUNNING &&
+	    cpumask_test_cpu(cpu, &e->bound_cpus)) {
 		WRITE_ONCE(e->offline_run, e->runs);
 		WRITE_ONCE(e->offline_cpu, cpu);
 		queue_work(system_unbound_wq, &e->offline_work);
@@ -840,11 +833,20 @@ static void velox_offline_work(struct work_struct *work)
 	mutex_unlock(&e->lock);
 }
 
-int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg)
+/*
+ * The running config, or while stopped the defaults: into @cfg, with its
+ * CPU fields 0, and its CPUs into @cpus.
+ */
+int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg,
+			    struct cpumask *cpus)
 {
+	bool stopped;
+
 	if (mutex_lock_killable(&e->lock))
 		return -EINTR;
-	*cfg = e->state == VELOX_STATE_STOPPED ? e->defaults : e->cfg;
+	stopped = e->state == VELOX_STATE_STOPPED;
+	*cfg = stopped ? e->defaults : e->cfg;
+	cpumask_copy(cpus, stopped ? &e->default_cpus : &e->cpus);
 	mutex_unlock(&e->lock);
 	return 0;
 }
@@ -873,7 +875,8 @@ int velox_engine_reset_stats(struct velox_engine *e)
 }
 
 int velox_engine_init(struct velox_engine *e,
-		      const struct velox_config *defaults)
+		      const struct velox_config *defaults,
+		      const struct cpumask *default_cpus)
 {
 	int ret;
 
@@ -884,10 +887,13 @@ int velox_engine_init(struct velox_engine *e,
 	INIT_WORK(&e->offline_work, velox_offline_work);
 	e->state = VELOX_STATE_STOPPED;
 	e->stop_reason = VELOX_STOP_NONE;
-	e->bound_cpus = 0;
+	cpumask_clear(&e->bound_cpus);
 	e->defaults = *defaults;
 	e->defaults.size = sizeof(e->defaults);
+	velox_config_clear_cpus(&e->defaults);
+	cpumask_copy(&e->default_cpus, default_cpus ?: cpu_none_mask);
 	e->cfg = e->defaults;
+	cpumask_copy(&e->cpus, &e->default_cpus);
 	e->run = NULL;
 	e->runs = 0;
 	e->capture = NULL;

@@ -22,8 +22,11 @@ struct velox_run;
  * @lock: serializes start, stop, reset and config reads (ioctls from any
  *	number of processes, module exit)
  * @state: enum velox_state; written under @lock, read anywhere
- * @cfg: config of the current or last run; the defaults before any run
- * @defaults: what GET_CONFIG reports while stopped (module parameters)
+ * @cfg: config of the current or last run; the defaults before any run.
+ *	Its cpus, cpu_set and cpu_set_size are 0: @cpus holds its CPUs
+ * @cpus: the CPUs of @cfg: its threads' binding, empty if none
+ * @defaults: what GET_CONFIG reports while stopped (module parameters),
+ *	its CPUs in @default_cpus
  * @run: lanes, threads and memory of the current run; NULL while stopped
  * @runs: runs started so far
  * @start_ns: when the current or last run started
@@ -45,11 +48,13 @@ struct velox_run;
  * @offline_run: the run (@runs) @offline_work is to stop
  * @offline_cpu: the CPU that went
  * @bound_cpus: the CPUs the current or last run's threads were bound to
+ * @default_cpus: the CPUs of @defaults
  */
 struct velox_engine {
 	struct mutex lock;	/* see above */
 	u32 state;
 	struct velox_config cfg;
+	struct cpumask cpus;
 	struct velox_config defaults;
 	struct velox_run *run;
 	u64 runs;
@@ -70,17 +75,21 @@ struct velox_engine {
 	struct work_struct offline_work;
 	u64 offline_run;
 	unsigned int offline_cpu;
-	u64 bound_cpus;
+	struct cpumask bound_cpus;
+	struct cpumask default_cpus;
 };
 
 int velox_engine_init(struct velox_engine *e,
-		      const struct velox_config *defaults);
+		      const struct velox_config *defaults,
+		      const struct cpumask *default_cpus);
 void velox_engine_exit(struct velox_engine *e);
 int velox_engine_start(struct velox_engine *e, const struct velox_config *cfg,
+		       const struct cpumask *cpus,
 		       int (*accept)(void *arg, const struct velox_config *runs),
 		       void *arg);
 int velox_engine_stop(struct velox_engine *e);
-int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg);
+int velox_engine_get_config(struct velox_engine *e, struct velox_config *cfg,
+			    struct cpumask *cpus);
 int velox_engine_reset_stats(struct velox_engine *e);
 ssize_t velox_engine_read_spikes(struct velox_engine *e, char __user *buf,
 				 size_t count, loff_t *pos);

@@ -10,6 +10,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/stringify.h>
@@ -62,16 +65,52 @@ VELOX_PARAM(bool, bool, autostart, false, "Start the pipeline at load");
 static struct velox_engine velox_engine;
 static struct velox_chardev velox_chardev;
 
-/* The parameters as a config; -EINVAL (and a line saying which) if bad. */
-static int velox_params_config(struct velox_config *cfg)
+/*
+ * The cpus parameter as a cpumask; -EINVAL (and a line naming the CPU) for
+ * a CPU the machine does not have.  Parsed as wide as a uapi CPU set may
+ * be, so that an id past the machine's is named, not just refused.
+ */
+static int velox_params_cpus(struct cpumask *mask)
 {
-	DECLARE_BITMAP(mask, 64) = {};
+	unsigned int nbits = VELOX_CPU_SET_SIZE_MAX * BITS_PER_BYTE, cpu;
+	unsigned long *bits = bitmap_zalloc(nbits, GFP_KERNEL);
+	int ret;
+
+	if (!bits)
+		return -ENOMEM;
+	cpumask_clear(mask);
+	ret = bitmap_parselist(cpus, bits, nbits);
+	if (ret) {
+		pr_err("invalid module parameter cpus: '%s' is not a list of CPUs (0-1,3)\n",
+		       cpus);
+		goto out_free;
+	}
+	for_each_set_bit(cpu, bits, nbits) {
+		if (cpu >= nr_cpu_ids) {
+			pr_err("invalid module parameter cpus: CPU %u does not exist (possible: %*pbl)\n",
+			       cpu, cpumask_pr_args(cpu_possible_mask));
+			ret = -EINVAL;
+			goto out_free;
+		}
+		cpumask_set_cpu(cpu, mask);
+	}
+out_free:
+	bitmap_free(bits);
+	return ret;
+}
+
+/* The parameters as a config; -EINVAL (and a line saying which) if bad. */
+static int velox_params_config(struct velox_config *cfg, struct cpumask *mask)
+{
 	const char *bad;
+	unsigned int cpu;
 	int b, f, ret;
 
+	ret = velox_params_cpus(mask);
+	if (ret)
+		return ret;
 	b = velox_backoff_parse(backoff);
 	f = velox_policy_parse(policy);
-	ret = bitmap_parselist(cpus, mask, 64);
 	*cfg = (struct velox_config){
 		.size = sizeof(*cfg),
 		.lanes = lanes,
@@ -88,10 +127,17 @@ static int velox_params_config(struct velox_config *cfg)
 		.tail_ns = tail_ns,
 		.snapshot_ns = snapshot_ns,
 	};
-	bitmap_to_arr64(&cfg->cpus, mask, 64);
 
-	bad = b < 0 ? "backoff" : f < 0 ? "policy" : ret ? "cpus" :
-	      velox_config_invalid(cfg);
+	bad = b < 0 ? "backoff" : f < 0 ? "policy" :
+	      velox_config_invalid(cfg, mask);
+	if (bad && !strcmp(bad, "cpus")) {
+		cpu = cpumask_first(mask);
+		while (cpu < nr_cpu_ids && cpu_online(cpu))
+			cpu = cpumask_next(cpu, mask);
+		pr_err("invalid module parameter cpus: CPU %u is not online (online: %*pbl)\n",
+		       cpu, cpumask_pr_args(cpu_online_mask));
+		return -EINVAL;
+	}
 	if (bad) {
 		pr_err("invalid module parameter %s\n", bad);
 		return -EINVAL;
@@ -102,17 +148,20 @@ static int velox_params_config(struct velox_config *cfg)
 static int __init velox_init(void)
 {
 	struct velox_config cfg;
+	cpumask_var_t cpus;
 	int ret;
 
-	ret = velox_params_config(&cfg);
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	ret = velox_params_config(&cfg, cpus);
 	if (ret)
-		return ret;
-	ret = velox_engine_init(&velox_engine, &cfg);
+		goto out_free_cpus;
+	ret = velox_engine_init(&velox_engine, &cfg, cpus);
 	if (ret)
-		return ret;
+		goto out_free_cpus;
 	/* Before the device exists: a failure then has no user to surprise. */
 	if (autostart) {
-		ret = velox_engine_start(&velox_engine, &cfg, NULL, NULL);
+		ret = velox_engine_start(&velox_engine, &cfg, cpus, NULL, NULL);
 		if (ret)
 			goto out_engine_exit;
 	}
@@ -120,10 +169,13 @@ static int __init velox_init(void)
 	if (ret)
 		goto out_engine_exit;
 	velox_debugfs_init(&velox_engine);
+	free_cpumask_var(cpus);
 	return 0;
 
 out_engine_exit:
 	velox_engine_exit(&velox_engine);
+out_free_cpus:
+	free_cpumask_var(cpus);
 	return ret;
 }
 

@@ -20,12 +20,35 @@
 
 #include "alloc.h"
 #include "compat.h"
+#include "cpuset.h"
 #include "core/sink.h"
 #include "stats.h"
 
+/*
+ * The area: struct velox_stats, then a lane counter and a noise entry per
+ * possible CPU id (a run has at most a lane per online CPU, and watches
+ * online CPUs), then a CPU set.  Sized once, at load, for the machine.
+ */
+static u32 velox_stats_lane_offset(void)
+{
+	return ALIGN(sizeof(struct velox_stats), 8);
+}
+
+static u32 velox_stats_noise_offset(void)
+{
+	return velox_stats_lane_offset() +
+	       nr_cpu_ids * sizeof(struct velox_lane_counters);
+}
+
+static u32 velox_stats_cpu_set_offset(void)
+{
+	return velox_stats_noise_offset() +
+	       nr_cpu_ids * sizeof(struct velox_noise_cpu);
+}
+
 size_t velox_stats_size(void)
 {
-	return PAGE_ALIGN(sizeof(struct velox_stats));
+	return PAGE_ALIGN(velox_stats_cpu_set_offset() + velox_cpu_set_size());
 }
 
 int velox_stats_init(struct velox_stats_state *s)
@@ -51,7 +74,7 @@ int velox_stats_init(struct velox_stats_state *s)
 	s->area = __vmalloc(s->size, VELOX_GFP | __GFP_ZERO);
 	if (!s->area)
 		goto out_free_sinks;
-	s->scratch = __vmalloc(sizeof(*s->scratch), VELOX_GFP | __GFP_ZERO);
+	s->scratch = __vmalloc(s->size, VELOX_GFP | __GFP_ZERO);
 	if (!s->scratch)
 		goto out_free_area;
 
@@ -61,6 +84,8 @@ int velox_stats_init(struct velox_stats_state *s)
 		s->sinks[cpu]->cpu = cpu;
 	}
 	cpumask_clear(&s->used);
+	s->shown_lanes = 0;
+	s->shown_noise = 0;
 	mutex_lock(&s->lock);
 	velox_stats_prepare(s);
 	velox_stats_commit(s);
@@ -135,7 +160,9 @@ void velox_stats_reset(struct velox_stats_state *s)
  * @s: the stats
  *
  * Call with @s->lock held.  The caller then fills in what only it knows
- * (state, config, lanes, resting quantity) and calls velox_stats_commit().
+ * (state, config and its CPUs, lanes, resting quantity, noise) and calls
+ * velox_stats_commit().  The arrays come zeroed as far as the area may
+ * hold entries, so that entries past the new counts are 0 there.
  *
  * Return: the publication being built.
  */
@@ -152,6 +179,15 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 	st->abi_version = VELOX_ABI_VERSION;
 	st->size = s->size;
 	st->publishes = s->area->publishes + 1;
+	st->slots = nr_cpu_ids;
+	st->lane_offset = velox_stats_lane_offset();
+	st->noise_offset = velox_stats_noise_offset();
+	st->cpu_set_offset = velox_stats_cpu_set_offset();
+	st->cpu_set_size = velox_cpu_set_size();
+	memset(velox_stats_lanes_of(st), 0,
+	       s->shown_lanes * sizeof(struct velox_lane_counters));
+	memset(velox_stats_noise_of(st), 0,
+	       s->shown_noise * sizeof(struct velox_noise_cpu));
 	/* Same layout (hist.c asserts it); the kernel has no strict aliasing. */
 	hist = (struct velox_hist *)st->hist;
 	for (i = 0; i < VELOX_STAGES; i++)
@@ -170,19 +206,47 @@ struct velox_stats *velox_stats_prepare(struct velox_stats_state *s)
 	return st;
 }
 
-/* Copy the prepared publication into the mmap'd area, seqcount-protected. */
+/* The CPUs of the published config, into its CPU set. */
+void velox_stats_set_cpus(struct velox_stats *st, const struct cpumask *cpus)
+{
+	velox_cpu_set_to_words(cpus, (void *)st + st->cpu_set_offset,
+			       st->cpu_set_size / sizeof(u64));
+}
+
+/* Bytes @n entries of @size take from @offset: what a copy must cover. */
+static void velox_stats_copy(struct velox_stats_state *s, u32 offset, u32 n,
+			     size_t size)
+{
+	memcpy((void *)s->area + offset, (void *)s->scratch + offset, n * size);
+}
+
+/*
+ * Copy the prepared publication into the mmap'd area, seqcount-protected:
+ * the fixed part, the CPU set, and of each array the entries in use now
+ * or at the last publication (to zero those no longer in use).  So its
+ * cost follows the run's lanes and watched CPUs, not the possible CPUs.
+ */
 void velox_stats_commit(struct velox_stats_state *s)
 {
-	struct velox_stats *area = s->area;
+	struct velox_stats *area = s->area, *st = s->scratch;
+	u32 lanes = min(st->config.lanes, st->slots);
+	u32 noise = min(st->noise_cpus, st->slots);
 	u32 seq = area->seq;
 
 	lockdep_assert_held(&s->lock);
 	WRITE_ONCE(area->seq, seq + 1);
 	/* Readers that see the new data see the odd count first. */
 	smp_wmb();
-	s->scratch->seq = seq + 1;
-	memcpy(area, s->scratch, sizeof(*area));
+	st->seq = seq + 1;
+	memcpy(area, st, sizeof(*area));
+	velox_stats_copy(s, st->lane_offset, max(lanes, s->shown_lanes),
+			 sizeof(struct velox_lane_counters));
+	velox_stats_copy(s, st->noise_offset, max(noise, s->shown_noise),
+			 sizeof(struct velox_noise_cpu));
+	velox_stats_copy(s, st->cpu_set_offset, st->cpu_set_size, 1);
 	/* The data is complete before the count goes even again. */
 	smp_wmb();
 	WRITE_ONCE(area->seq, seq + 2);
+	s->shown_lanes = lanes;
+	s->shown_noise = noise;
 }

@@ -5,7 +5,7 @@
 # the suites (kunit/kunit.mk) are linked with them into velox_kunit.ko.
 # Paths are relative to the folder that holds module/ and uapi/.
 
-VELOX_OBJS := module/engine.o module/stats.o module/config.o
+VELOX_OBJS := module/engine.o module/stats.o module/config.o module/cpuset.o
 VELOX_OBJS += module/chardev.o module/debugfs.o module/trace.o
 VELOX_OBJS += module/core/lane.o module/core/ordergen.o module/core/sink.o
 VELOX_OBJS += module/core/bundle.o module/core/hist.o module/core/orderbook.o

@@ -41,7 +41,7 @@ const char *velox_config_out_of_range(const struct velox_config *cfg,
 	if (cfg->threads != 0 && cfg->threads != 1 && cfg->threads != 2 &&
 	    cfg->threads != 4)
 		return "threads";
-	if (cfg->__reserved0)
+	if (cfg->__reserved0 || cfg->__reserved1)
 		return "__reserved";
 	if (cfg->tail_ns > VELOX_TAIL_NS_MAX)
 		return "tail_ns";

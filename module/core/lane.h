@@ -59,7 +59,7 @@ enum velox_lane_stage {
 
 /* What a lane is set up with; the engine derives it from the config. */
 struct velox_lane_params {
-	u8 id;
+	u16 id;
 	u8 policy;		/* enum velox_policy */
 	u32 bundle;
 	u64 flush_ns;
@@ -80,7 +80,7 @@ struct velox_lane {
 	velox_clock_fn clock;
 	const struct velox_tail *tail;	/* NULL: tail capture off */
 	velox_wake_fn wake;		/* NULL: nobody sleeps on @bell */
-	u8 id;
+	u16 id;
 	u8 policy;
 
 	/* Each stage's state is owned by the thread running that stage. */

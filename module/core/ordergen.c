@@ -27,18 +27,17 @@ static inline u64 ordergen_rand(struct velox_ordergen *g)
  * @book: the book the orders go to: the mid starts in its middle and
  *	walks no closer than 32 levels (or a quarter of the band) to an edge
  */
-void velox_ordergen_init(struct velox_ordergen *g, u64 seed, u8 lane,
+void velox_ordergen_init(struct velox_ordergen *g, u64 seed, u16 lane,
 			 u32 sample, const struct velox_book *book)
 {
 	u32 margin = book->nlevels >= 66 ? 32 : book->nlevels / 2;
 
 	*g = (struct velox_ordergen){
 		.rng = seed ^ ((u64)lane * 0xd1b54a32d192ed03ull),
-		.next_id = ((u64)lane << VELOX_ID_LANE_SHIFT) + 1,
+		.next_id = ((u64)lane << VELOX_TXN_ID_LANE_SHIFT) + 1,
 		.mid = book->base + book->nlevels / 2,
 		.mid_lo = book->base + margin,
 		.mid_hi = book->base + book->nlevels - 1 - margin,
-		.lane = lane,
 		.sample = sample ? sample : 1,
 		.sample_left = sample ? sample : 1,
 	};
@@ -84,7 +83,7 @@ void velox_ordergen_next(struct velox_ordergen *g, struct velox_txn *t,
 	t->qty = 1 + ((r >> 16) & 63);
 	t->side = ask ? VELOX_SIDE_ASK : VELOX_SIDE_BID;
 	t->flags = 0;
-	t->lane = g->lane;
+	t->__reserved = 0;
 	t->match_ns = 0;
 	t->kind = kinds[mix];
 	t->price = g->mid + ((dist ^ flip) - flip);

@@ -12,9 +12,6 @@
 
 struct velox_book;
 
-/* Ids carry their lane in the top byte; the low bits count from 1. */
-#define VELOX_ID_LANE_SHIFT	56
-
 /**
  * struct velox_ordergen - one lane's order mix
  * @rng: splitmix64 state
@@ -22,7 +19,6 @@ struct velox_book;
  * @mid: price the mix moves around, in ticks
  * @mid_lo: lowest @mid may walk to, inside the book's band
  * @mid_hi: highest @mid may walk to
- * @lane: the lane, stamped into every transaction
  * @sample: mark 1 transaction in @sample as sampled
  * @sample_left: transactions until the next mark
  */
@@ -32,12 +28,11 @@ struct velox_ordergen {
 	u32 mid;
 	u32 mid_lo;
 	u32 mid_hi;
-	u8 lane;
 	u32 sample;
 	u32 sample_left;
 };
 
-void velox_ordergen_init(struct velox_ordergen *g, u64 seed, u8 lane,
+void velox_ordergen_init(struct velox_ordergen *g, u64 seed, u16 lane,
 			 u32 sample, const struct velox_book *book);
 void velox_ordergen_next(struct velox_ordergen *g, struct velox_txn *t,
 			 u64 ts_ns);

@@ -86,7 +86,7 @@ static u64 stamp_between(u64 stamp, u64 floor, u64 ceil)
  */
 void velox_tail_split(const struct velox_tail *t, const struct velox_stamp *st,
 		      const struct velox_txn *txn, const struct velox_bundle *b,
-		      u64 now, unsigned int out_cpu, u8 lane,
+		      u64 now, unsigned int out_cpu, u16 lane,
 		      struct velox_spike *s)
 {
 	u64 t0 = txn->ts_ns, gen, taken, matched, bundled, flush;
@@ -155,7 +155,7 @@ void velox_tail_capture(const struct velox_tail *t,
 			const struct velox_stamp *st,
 			const struct velox_txn *txn,
 			const struct velox_bundle *b, u64 now,
-			unsigned int out_cpu, u8 lane,
+			unsigned int out_cpu, u16 lane,
 			struct velox_counters *c)
 {
 	struct velox_spike *s = t->claim(t->ctx, now - txn->ts_ns);

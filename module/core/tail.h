@@ -46,13 +46,13 @@ struct velox_tail {
 
 void velox_tail_split(const struct velox_tail *t, const struct velox_stamp *st,
 		      const struct velox_txn *txn, const struct velox_bundle *b,
-		      u64 now, unsigned int out_cpu, u8 lane,
+		      u64 now, unsigned int out_cpu, u16 lane,
 		      struct velox_spike *s);
 void velox_tail_capture(const struct velox_tail *t,
 			const struct velox_stamp *st,
 			const struct velox_txn *txn,
 			const struct velox_bundle *b, u64 now,
-			unsigned int out_cpu, u8 lane,
+			unsigned int out_cpu, u16 lane,
 			struct velox_counters *c);
 
 #endif /* VELOX_CORE_TAIL_H */

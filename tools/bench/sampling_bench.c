@@ -165,7 +165,7 @@ static void tap_record(struct tap *tap, u32 n, u64 now)
 
 		for (k = 0; k < b->count; k++) {
 			const struct velox_txn *txn = &b->txns[k];
-			u64 seq = txn->id & ((1ull << VELOX_ID_LANE_SHIFT) - 1);
+			u64 seq = txn->id & ((1ull << VELOX_TXN_ID_LANE_SHIFT) - 1);
 			bool marked = txn->flags & VELOX_TXN_SAMPLED;
 			u64 e2e = now > txn->ts_ns ? now - txn->ts_ns : 0;
 

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -57,7 +58,7 @@ static int hist_run(int argc, char **argv)
 	};
 	int c, fd, stage = -1, ret = VX_EXIT_FAIL;
 	bool json = false, hgrm = false;
-	struct velox_stats st;
+	struct velox_stats *st;
 	struct velox_hist h;
 
 	while ((c = getopt_long(argc, argv, "s:jgh", opts, NULL)) != -1) {
@@ -90,12 +91,13 @@ static int hist_run(int argc, char **argv)
 	fd = vx_open();
 	if (fd < 0)
 		return VX_EXIT_FAIL;
-	if (vx_stats_snapshot(fd, &st))
+	st = vx_stats_snapshot(fd);
+	if (!st)
 		goto out_close;
 	if (json || hgrm) {
 		if (stage < 0)
 			stage = VELOX_STAGE_E2E;
-		vx_stats_hist(&st, stage, &h);
+		vx_stats_hist(st, stage, &h);
 		if (json)
 			vx_print_hist_json(stdout, stage, &h);
 		else
@@ -104,12 +106,13 @@ static int hist_run(int argc, char **argv)
 		for (c = 0; c < VELOX_STAGES; c++) {
 			if (stage >= 0 && c != stage)
 				continue;
-			vx_stats_hist(&st, c, &h);
+			vx_stats_hist(st, c, &h);
 			if (stage < 0 && c)
 				putchar('\n');
 			vx_print_hist(stdout, c, &h);
 		}
 	}
+	free(st);
 	ret = VX_EXIT_OK;
 out_close:
 	close(fd);

@@ -14,9 +14,10 @@ static void info_usage(FILE *out)
 	      "\n"
 	      "Show what the loaded velox.ko reports through VELOX_IOC_GET_INFO:\n"
 	      "the ABI version of its interface, beside the one this velox-ctl\n"
-	      "was built for; the size of the stats area and its histograms; and\n"
-	      "the limits of a config on this machine; and how many spikes one\n"
-	      "run with --tail keeps (0: this velox.ko has no tail capture).\n"
+	      "was built for; the size of the stats area and its histograms;\n"
+	      "the limits of a config on this machine; how many spikes one run\n"
+	      "with --tail keeps (0: this velox.ko has no tail capture); and the\n"
+	      "bytes of a CPU set that can name every CPU of this machine.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json   print one JSON object instead of aligned text\n"
@@ -44,13 +45,16 @@ static int info_run(int argc, char **argv)
 	if (json)
 		printf("{\"device\":\"/dev/%s\",\"abi_version\":%u,\"ctl_abi_version\":%u,"
 		       "\"stats_size\":%u,\"hist_buckets\":%u,\"max_rate\":%u,"
-		       "\"max_lanes\":%u,\"max_ring\":%u,\"tail_spikes\":%u}\n",
+		       "\"max_lanes\":%u,\"max_ring\":%u,\"tail_spikes\":%u,"
+		       "\"cpu_set_size\":%u}\n",
 		       VELOX_DEVICE_NAME, info.abi_version, VELOX_ABI_VERSION,
 		       info.stats_size, info.hist_buckets, info.max_rate,
-		       info.max_lanes, info.max_ring, info.tail_spikes);
+		       info.max_lanes, info.max_ring, info.tail_spikes,
+		       info.cpu_set_size);
 	else
 		printf("%-16s /dev/%s\n%-16s %u\n%-16s %u\n%-16s %u bytes\n"
-		       "%-16s %u\n%-16s %u/s\n%-16s %u\n%-16s %u\n%-16s %u\n",
+		       "%-16s %u\n%-16s %u/s\n%-16s %u\n%-16s %u\n%-16s %u\n"
+		       "%-16s %u bytes\n",
 		       "device", VELOX_DEVICE_NAME,
 		       "abi_version", info.abi_version,
 		       "ctl_abi_version", VELOX_ABI_VERSION,
@@ -59,7 +63,8 @@ static int info_run(int argc, char **argv)
 		       "max_rate", info.max_rate,
 		       "max_lanes", info.max_lanes,
 		       "max_ring", info.max_ring,
-		       "tail_spikes", info.tail_spikes);
+		       "tail_spikes", info.tail_spikes,
+		       "cpu_set_size", info.cpu_set_size);
 	return VX_EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
  * run with tail capture on, osnoise-style, from the stats area.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -31,7 +32,7 @@ static void noise_usage(FILE *out)
 static int noise_run(int argc, char **argv)
 {
 	struct velox_info info;
-	struct velox_stats st;
+	struct velox_stats *st = NULL;
 	bool json;
 	int fd, ret;
 
@@ -43,14 +44,16 @@ static int noise_run(int argc, char **argv)
 	fd = vx_open();
 	if (fd < 0)
 		return VX_EXIT_FAIL;
-	if (!vx_get_info(fd, &info) && !vx_tail_check(&info, "noise") &&
-	    !vx_stats_snapshot(fd, &st)) {
+	if (!vx_get_info(fd, &info) && !vx_tail_check(&info, "noise"))
+		st = vx_stats_snapshot(fd);
+	if (st) {
 		if (json)
-			vx_print_noise_json(stdout, &st);
+			vx_print_noise_json(stdout, st);
 		else
-			vx_print_noise(stdout, &st);
+			vx_print_noise(stdout, st);
 		ret = VX_EXIT_OK;
 	}
+	free(st);
 	close(fd);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -166,7 +167,7 @@ static int run_run(int argc, char **argv)
 	struct start_opts o = { 0 };
 	char d[VELOX_DURATION_LEN];
 	struct velox_config cfg;
-	struct velox_stats st;
+	struct velox_stats *st = NULL;
 	struct vx_stats map;
 	double duration = 0;
 	int c, fd, ret = VX_EXIT_FAIL;
@@ -214,6 +215,9 @@ static int run_run(int argc, char **argv)
 		return VX_EXIT_FAIL;
 	if (vx_stats_map(fd, &map))
 		goto out_close;
+	st = vx_stats_alloc(&map);
+	if (!st)
+		goto out_unmap;
 	if (o.snapshot && snapshot_prepare())
 		goto out_unmap;
 	progress_catch_signals();
@@ -237,26 +241,27 @@ static int run_run(int argc, char **argv)
 	if (sa.found)
 		printf("spike %llu reached %s: stopping\n", sa.hit.id,
 		       velox_fmt_duration(d, sizeof(d), sa.hit.e2e_ns));
-	if (vx_stop(fd) || vx_stats_read(&map, &st))
+	if (vx_stop(fd) || vx_stats_read(&map, st))
 		goto out_unmap;
 	/* One that came in the last poll interval, or while draining. */
 	if (o.stop_above && !sa.found && !sa.failed)
 		poll_spikes(&sa);
-	vx_print_summary(stdout, &st);
+	vx_print_summary(stdout, st);
 	if (sa.failed)
 		goto out_unmap;
 	ret = VX_EXIT_OK;
 	if (sa.found) {
-		print_hit(&sa, &st, o.snapshot);
+		print_hit(&sa, st, o.snapshot);
 		ret = VX_EXIT_SPIKE;
-	} else if (o.stop_above && st.total.tail_lost) {
+	} else if (o.stop_above && st->total.tail_lost) {
 		/* The capture was full: what it could not keep went unseen. */
 		fprintf(stderr, "velox-ctl: run: %llu spikes were not kept (the capture keeps the first %u): one may have reached %s\n",
-			(unsigned long long)st.total.tail_lost,
+			(unsigned long long)st->total.tail_lost,
 			VELOX_TAIL_SPIKES,
 			velox_fmt_duration(d, sizeof(d), o.stop_above));
 	}
 out_unmap:
+	free(st);
 	vx_stats_unmap(&map);
 out_close:
 	close(fd);

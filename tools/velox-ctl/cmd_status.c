@@ -3,6 +3,7 @@
  * velox-ctl status: state, counters and config, from the stats area.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -24,7 +25,7 @@ static void status_usage(FILE *out)
 
 static int status_run(int argc, char **argv)
 {
-	struct velox_stats st;
+	struct velox_stats *st;
 	bool json;
 	int fd, ret;
 
@@ -36,13 +37,15 @@ static int status_run(int argc, char **argv)
 	fd = vx_open();
 	if (fd < 0)
 		return VX_EXIT_FAIL;
-	if (!vx_stats_snapshot(fd, &st)) {
+	st = vx_stats_snapshot(fd);
+	if (st) {
 		if (json)
-			vx_print_status_json(stdout, &st);
+			vx_print_status_json(stdout, st);
 		else
-			vx_print_status(stdout, &st);
+			vx_print_status(stdout, st);
 		ret = VX_EXIT_OK;
 	}
+	free(st);
 	close(fd);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * velox-ctl stop: drain and stop the pipeline, then summarize the run.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -23,7 +24,7 @@ static void stop_usage(FILE *out)
 
 static int stop_run(int argc, char **argv)
 {
-	struct velox_stats st;
+	struct velox_stats *st = NULL;
 	bool json;
 	int fd, ret;
 
@@ -35,13 +36,16 @@ static int stop_run(int argc, char **argv)
 	fd = vx_open();
 	if (fd < 0)
 		return VX_EXIT_FAIL;
-	if (!vx_stop(fd) && !vx_stats_snapshot(fd, &st)) {
+	if (!vx_stop(fd))
+		st = vx_stats_snapshot(fd);
+	if (st) {
 		if (json)
-			vx_print_status_json(stdout, &st);
+			vx_print_status_json(stdout, st);
 		else
-			vx_print_summary(stdout, &st);
+			vx_print_summary(stdout, st);
 		ret = VX_EXIT_OK;
 	}
+	free(st);
 	close(fd);
 	return ret;
 }

@@ -58,7 +58,7 @@ static int tail_run(int argc, char **argv)
 	};
 	struct velox_spike *spikes = NULL;
 	struct velox_info info;
-	struct velox_stats st;
+	struct velox_stats *st = NULL;
 	struct vx_tail t = { 0 };
 	int c, fd, ret = VX_EXIT_FAIL;
 	bool json = false, top_set = false;
@@ -91,15 +91,17 @@ static int tail_run(int argc, char **argv)
 	if (fd < 0)
 		return VX_EXIT_FAIL;
 	if (vx_get_info(fd, &info) || vx_tail_check(&info, "tail") ||
-	    vx_read_spikes(fd, &spikes, &t.n) ||
-	    vx_stats_snapshot(fd, &st))
+	    vx_read_spikes(fd, &spikes, &t.n))
+		goto out_close;
+	st = vx_stats_snapshot(fd);
+	if (!st)
 		goto out_close;
 	t.spikes = spikes;
-	t.threshold_ns = st.config.tail_ns;
-	t.captured = st.total.tail_captured;
-	t.lost = st.total.tail_lost;
-	t.partial = st.total.tail_partial;
-	if (vx_tail_rank(&t, &st))
+	t.threshold_ns = st->config.tail_ns;
+	t.captured = st->total.tail_captured;
+	t.lost = st->total.tail_lost;
+	t.partial = st->total.tail_partial;
+	if (vx_tail_rank(&t, st))
 		goto out_close;
 	if (!top_set)
 		top = json ? UINT32_MAX : TEXT_SPIKES;
@@ -109,6 +111,7 @@ static int tail_run(int argc, char **argv)
 		vx_print_tail(stdout, &t, top);
 	ret = VX_EXIT_OK;
 out_close:
+	free(st);
 	free(spikes);
 	close(fd);
 	return ret;

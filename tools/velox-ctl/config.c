@@ -131,37 +131,19 @@ int parse_rate(const char *s, uint32_t *rate)
 	return 0;
 }
 
-/* "0-1,3": CPUs 0 to 63 only, as the config's mask holds. */
-int parse_cpus(const char *s, __u64 *mask)
+/*
+ * --cpus: a cpulist ("0-1,3") of one CPU or more.  Which CPUs exist is
+ * for start_with() to say, with the module's CPU set at hand.  Prints why
+ * not and returns -1.
+ */
+static int check_cpus(const char *list)
 {
-	const char *p = s;
-
-	*mask = 0;
-	while (*p) {
-		unsigned long a, b;
-		char *end;
-
-		if (*p < '0' || *p > '9')
-			return -1;
-		a = strtoul(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return -1;
-			b = strtoul(p, &end, 10);
-		}
-		if (a > b || b > 63)
-			return -1;
-		for (; a <= b; a++)
-			*mask |= 1ull << a;
-		p = end;
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			return -1;
+	/* No room: every CPU named is beyond it, -ERANGE. */
+	if (vx_cpulist_parse(list, NULL, 0, NULL) != -ERANGE) {
+		vx_usage_err("--cpus", "'%s' is not a list of CPUs (0-1,3)", list);
+		return -1;
 	}
-	return *mask ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -229,8 +211,9 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 		o->set |= SET_POLICY;
 		return 1;
 	case 'c':
-		if (parse_cpus(arg, &c->cpus))
-			return -vx_usage_err("--cpus", "'%s' is not a list of CPUs 0-63 (0-1,3)", arg);
+		if (check_cpus(arg))
+			return -VX_EXIT_USAGE;
+		o->cpus = arg;
 		o->set |= SET_CPUS;
 		return 1;
 	case 'T':
@@ -285,7 +268,10 @@ int start_opt_parse(struct start_opts *o, int opt, const char *arg)
 	return 1;
 }
 
-/* The module's defaults (in @cfg) with what the options set. */
+/*
+ * The module's defaults (in @cfg) with what the options set, but for
+ * --cpus, which needs a CPU set of the module's size: see apply_cpus().
+ */
 void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 {
 	const struct velox_config *c = &o->cfg;
@@ -306,8 +292,6 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 		cfg->policy = c->policy;
 	if (o->set & SET_SAMPLE)
 		cfg->sample = c->sample;
-	if (o->set & SET_CPUS)
-		cfg->cpus = c->cpus;
 	if (o->set & SET_THREADS)
 		cfg->threads = c->threads;
 	if (o->set & SET_SEED)
@@ -330,29 +314,29 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg)
 }
 
 /*
- * The lowest CPU of @mask that is not online, from sysfs's list of the
- * online ones; -1 if every one is, or the list cannot be read.
+ * The lowest CPU of @set (@size bytes) that is not online, and in @online
+ * sysfs's list of the online ones, which the caller frees; -1 if every
+ * one is, or the list cannot be read.
  */
-static int first_offline(__u64 mask, char *online, size_t len)
+static long first_offline(const __u64 *set, size_t size, char **online)
 {
-	__u64 on;
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	int cpu;
+	__u64 *on = calloc(1, size);
+	long cpu = -1;
+	int ret;
 
-	if (!f)
+	*online = NULL;
+	if (!on)
 		return -1;
-	if (!fgets(online, len, f)) {
-		fclose(f);
-		return -1;
+	/* -ERANGE: online CPUs past the set's end, which it cannot name. */
+	ret = vx_cpu_set_sysfs("online", on, size, NULL);
+	if (!ret || ret == -ERANGE) {
+		cpu = vx_cpu_set_first_not_in(set, size, on, size);
+		*online = vx_cpulist(on, size);
+		if (!*online)
+			cpu = -1;
 	}
-	fclose(f);
-	online[strcspn(online, "\n")] = '\0';
-	if (parse_cpus(online, &on))
-		return -1;
-	for (cpu = 0; cpu < 64; cpu++)
-		if ((mask & ~on) & (1ull << cpu))
-			return cpu;
-	return -1;
+	free(on);
+	return cpu;
 }
 
 /*
@@ -361,19 +345,19 @@ static int first_offline(__u64 mask, char *online, size_t len)
  * whether a CPU is online is the module's alone.
  */
 static void explain_einval(const struct velox_config *c,
-			   const struct velox_info *info)
+			   const struct velox_info *info, const __u64 *set)
 {
 	const char *bad = velox_config_out_of_range(c, info->max_lanes);
 	char a[VELOX_DURATION_LEN], b[VELOX_DURATION_LEN], m[VELOX_DURATION_LEN];
+	bool bound = vx_cpu_set_count(set, info->cpu_set_size);
 	const char *w = "start";
-
-	char online[256];
-	int off = c->cpus ? first_offline(c->cpus, online, sizeof(online)) : -1;
+	char *online = NULL;
+	long off = bound ? first_offline(set, info->cpu_set_size, &online) : -1;
 
 	if (!bad && off >= 0)
-		vx_err(w, "--cpus: CPU %d is not online (online: %s)", off,
+		vx_err(w, "--cpus: CPU %ld is not online (online: %s)", off,
 		       online);
-	else if (!bad && c->cpus)
+	else if (!bad && bound)
 		vx_err(w, "--cpus: a CPU is not online (%ld online)",
 		       sysconf(_SC_NPROCESSORS_ONLN));
 	else if (!bad)
@@ -415,28 +399,90 @@ static void explain_einval(const struct velox_config *c,
 		       velox_fmt_duration(m, sizeof(m), VELOX_TAIL_NS_MAX));
 	else
 		vx_err(w, "the module refused %s (EINVAL)", bad);
+	free(online);
+}
+
+/*
+ * --cpus into @set, the CPU set @cfg starts with (@size bytes, this
+ * module's), if every CPU it names exists: is one of sysfs's possible
+ * CPUs, and fits the set.  Prints why not, naming the lowest that does
+ * not, and returns -1.
+ */
+static int apply_cpus(const struct start_opts *o, struct velox_config *cfg,
+		      __u64 *set, __u32 size)
+{
+	unsigned long beyond;
+	long missing = -1;
+	char *names = NULL;
+	__u64 *possible;
+	int ret;
+
+	if (!(o->set & SET_CPUS))
+		return 0;
+	possible = calloc(1, size);
+	if (vx_cpulist_parse(o->cpus, set, size, &beyond) == -ERANGE)
+		missing = beyond;
+	/* -ERANGE: possible CPUs past what the module's set can name. */
+	ret = possible ? vx_cpu_set_sysfs("possible", possible, size, NULL) :
+			 -ENOMEM;
+	if (!ret || ret == -ERANGE) {
+		long absent = vx_cpu_set_first_not_in(set, size, possible,
+						       size);
+
+		if (absent >= 0 && (missing < 0 || absent < missing))
+			missing = absent;
+		names = vx_cpulist(possible, size);
+	}
+	ret = 0;
+	if (missing >= 0) {
+		if (names)
+			vx_err("start", "--cpus: CPU %ld does not exist (possible: %s)",
+			       missing, names);
+		else
+			vx_err("start", "--cpus: CPU %ld does not exist (CPU ids end at %u)",
+			       missing, size * 8 - 1);
+		ret = -1;
+	}
+	cfg->cpus = 0;
+	free(names);
+	free(possible);
+	return ret;
 }
 
 /*
  * Start from the module's defaults, apply the options, START; @cfg gets
- * the config that ran.  Prints why on failure.
+ * the config that ran (its CPU set not kept: cpu_set 0).  Prints why on
+ * failure.
  */
 int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
 {
 	struct velox_info info;
+	__u64 *set;
+	int ret = -1;
 
-	if (vx_get_info(fd, &info) || vx_get_config(fd, cfg))
+	if (vx_get_info(fd, &info))
 		return -1;
+	set = vx_cpu_set_alloc(&info);
+	if (!set)
+		return -1;
+	/* The defaults' CPU set comes into @set, and goes back with START. */
+	if (vx_get_config(fd, cfg, set, info.cpu_set_size))
+		goto out_free;
 	start_opts_apply(o, cfg);
 	cfg->size = sizeof(*cfg);
+	if (apply_cpus(o, cfg, set, info.cpu_set_size))
+		goto out_free;
 	if (cfg->tail_ns && vx_tail_check(&info, o->stop_above ?
 					  "--stop-above" : "--tail"))
-		return -1;
-	if (vx_start(fd, cfg) == 0)
-		return 0;
-	if (errno == EINVAL)
-		explain_einval(cfg, &info);
-	return -1;
+		goto out_free;
+	ret = vx_start(fd, cfg);
+	if (ret && errno == EINVAL)
+		explain_einval(cfg, &info, set);
+out_free:
+	cfg->cpu_set = 0;
+	cfg->cpu_set_size = 0;
+	free(set);
+	return ret;
 }
 
 /* @own's options after the start options, then the terminating zero. */

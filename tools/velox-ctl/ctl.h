@@ -33,6 +33,7 @@ int parse_json_only(int argc, char **argv, const struct ctl_cmd *cmd,
 struct start_opts {
 	struct velox_config cfg;
 	unsigned int set;	/* which fields the options gave */
+	const char *cpus;	/* --cpus: a cpulist (start_with() checks its CPUs) */
 	__u64 stop_above;	/* run --stop-above, 0 if not given */
 	bool snapshot;		/* run --snapshot */
 };
@@ -42,7 +43,6 @@ void start_opts_apply(const struct start_opts *o, struct velox_config *cfg);
 int start_with(int fd, const struct start_opts *o, struct velox_config *cfg);
 int parse_rate(const char *s, uint32_t *rate);
 int parse_u32(const char *s, uint32_t *v);
-int parse_cpus(const char *s, __u64 *mask);
 int parse_seconds(const char *s, double *sec);
 int parse_tail_duration(const char *opt, const char *s, bool zero_ok,
 			__u64 *ns);

@@ -202,6 +202,26 @@ static int setup_err(const char *what, int err)
 	return VX_EXIT_FAIL;
 }
 
+/*
+ * -L: one slot per lane the module allows now (a lane per online CPU, no
+ * other limit); a lane past them, if CPUs come online later, is counted.
+ */
+static int lane_slots(__u32 *slots)
+{
+	struct velox_info info;
+	int fd = vx_open();
+
+	if (fd < 0)
+		return -1;
+	if (vx_get_info(fd, &info)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*slots = info.max_lanes ? info.max_lanes : 1;
+	return 0;
+}
+
 /* Sleep up to @sec, waking early for a signal or (with -x) a stop. */
 static void wait_interval(const struct velox_trace *skel,
 			  const struct vt_opts *o, double sec, __u64 stops0)
@@ -222,10 +242,10 @@ int main(int argc, char **argv)
 {
 	struct velox_trace *skel;
 	struct vt_opts o;
-	__u32 slots;
+	__u32 slots = 1;
 	__u64 stops0;
 	long n = 0;
-	int ncpus, err;
+	int err;
 
 	err = parse_opts(argc, argv, &o);
 	if (err)
@@ -238,18 +258,27 @@ int main(int argc, char **argv)
 	}
 	if (!may_trace())
 		return setup_err("BPF", -EPERM);
+	if (o.per_lane && lane_slots(&slots))
+		return VX_EXIT_FAIL;
 	skel = velox_trace__open();
 	if (!skel)
 		return setup_err("BPF open", -errno);
 
-	/* The module runs at most one lane per CPU: no more slots than that. */
-	slots = 1;
-	if (o.per_lane) {
-		ncpus = libbpf_num_possible_cpus();
-		slots = ncpus > 0 && (__u32)ncpus < VELOX_LANES_MAX ?
-			(__u32)ncpus : VELOX_LANES_MAX;
-	}
 	skel->rodata->per_lane = o.per_lane;
+	skel->rodata->nr_slots = slots;
+	/*
+	 * One slot for every lane is written by every lane's threads at
+	 * once, so each CPU keeps its own copy.  A lane's slot is written by
+	 * one thread of that lane (its output, bundler or ingress), never
+	 * two at once: one shared copy, so memory grows with the lanes, not
+	 * with lanes times CPUs (5 GB of histograms for 256 lanes on 256
+	 * CPUs).
+	 */
+	if (o.per_lane) {
+		bpf_map__set_type(skel->maps.hists, BPF_MAP_TYPE_ARRAY);
+		bpf_map__set_type(skel->maps.flushes, BPF_MAP_TYPE_ARRAY);
+		bpf_map__set_type(skel->maps.drops, BPF_MAP_TYPE_ARRAY);
+	}
 	bpf_map__set_max_entries(skel->maps.hists, slots * VELOX_STAGES);
 	bpf_map__set_max_entries(skel->maps.flushes,
 				 slots * VELOX_FLUSH_REASONS);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * velox-trace: reading the BPF maps.  Each is a per-CPU array, so a lookup
- * returns one value per possible CPU; these sum them.
+ * velox-trace: reading the BPF maps.  A per-CPU array's lookup returns one
+ * value per possible CPU, which these sum; a plain array's (the per-lane
+ * maps of -L) one value.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,14 +12,22 @@
 #include "vt.h"
 #include "velox_trace.skel.h"
 
-/* Every CPU's value of @key in @map, into a buffer the caller frees. */
+/* Values a lookup in @map returns: one per possible CPU, or one. */
+static int map_copies(const struct bpf_map *map)
+{
+	if (bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return libbpf_num_possible_cpus();
+	return 1;
+}
+
+/* Every copy of @key's value in @map, into a buffer the caller frees. */
 static void *lookup_all(const struct bpf_map *map, __u32 key, size_t size,
 			int *ncpus)
 {
 	void *buf;
 	int err;
 
-	*ncpus = libbpf_num_possible_cpus();
+	*ncpus = map_copies(map);
 	if (*ncpus <= 0)
 		return NULL;
 	buf = calloc(*ncpus, size);
@@ -103,10 +112,10 @@ int vt_drops(const struct velox_trace *skel, __u32 slot, __u64 *drops)
 	return 0;
 }
 
-/* Zero one map's first @nkeys entries on every CPU. */
+/* Zero one map's first @nkeys entries, every copy. */
 static int clear_map(const struct bpf_map *map, __u32 nkeys)
 {
-	size_t size = bpf_map__value_size(map) * libbpf_num_possible_cpus();
+	size_t size = bpf_map__value_size(map) * map_copies(map);
 	void *zero = calloc(1, size);
 	__u32 key;
 	int err = 0;

@@ -4,6 +4,7 @@
  * same text as "velox-ctl hist" and debugfs), so the tools read alike.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,7 +46,7 @@ int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
 {
 	struct vt_flush f[VELOX_FLUSH_REASONS];
 	struct velox_hist h;
-	__u64 drops;
+	__u64 drops, beyond;
 	__u32 slot;
 	int s;
 
@@ -74,6 +75,10 @@ int vt_print(const struct velox_trace *skel, const struct vt_opts *o,
 		}
 		print_flushes(f, drops);
 	}
+	beyond = o->per_lane ? vt_events(skel, VT_LANE_BEYOND) : 0;
+	if (beyond)
+		printf("\nlanes %u and up: %llu events not shown (more lanes than CPUs were online when velox-trace started)\n",
+		       slots, (unsigned long long)beyond);
 	fflush(stdout);
 	return clear ? vt_clear(skel, slots) : 0;
 }
@@ -102,20 +107,20 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 	__u32 slot;
 	struct vt_flush f[VELOX_FLUSH_REASONS], sum[VELOX_FLUSH_REASONS] = { 0 };
 	struct velox_hist h, part;
-	struct velox_stats st;
+	struct velox_stats *st;
 	__u64 drops = 0, d;
-	int fd, s, r, i;
+	int fd, s, r, i, ret = -1;
 
 	fd = vx_open();
 	if (fd < 0)
 		return -1;
-	r = vx_stats_snapshot(fd, &st);
+	st = vx_stats_snapshot(fd);
 	close(fd);
-	if (r)
+	if (!st)
 		return -1;
 
 	printf("\nvelox-trace (velox_txn_egress) vs velox.ko (stats area), run %llu, %s; values in ns\n",
-	       (unsigned long long)st.run, velox_state_name(st.state));
+	       (unsigned long long)st->run, velox_state_name(st->state));
 	printf("%-7s %-12s %10s %10s", "stage", "source", "count", "min");
 	for (i = 0; i < VELOX_PERCENTILES; i++)
 		printf(" %10s", velox_percentiles[i].label);
@@ -124,17 +129,17 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 		velox_hist_init(&h);
 		for (slot = 0; slot < slots; slot++) {
 			if (vt_hist(skel, slot, s, &part))
-				return -1;
+				goto out_free;
 			velox_hist_merge(&h, &part);
 		}
 		compare_row(s, "velox-trace", &h);
-		vx_stats_hist(&st, s, &h);
+		vx_stats_hist(st, s, &h);
 		compare_row(s, "velox.ko", &h);
 	}
 
 	for (slot = 0; slot < slots; slot++) {
 		if (vt_flushes(skel, slot, f) || vt_drops(skel, slot, &d))
-			return -1;
+			goto out_free;
 		for (r = 0; r < VELOX_FLUSH_REASONS; r++)
 			sum[r].bundles += f[r].bundles;
 		drops += d;
@@ -146,11 +151,14 @@ int vt_compare(const struct velox_trace *skel, __u32 slots)
 	printf("\n%-7s %-12s", "flushes", "velox.ko");
 	for (r = 0; r < VELOX_FLUSH_REASONS; r++)
 		printf(" %s %llu", velox_flush_name(r),
-		       (unsigned long long)st.total.flushes[r]);
+		       (unsigned long long)st->total.flushes[r]);
 	printf("\n%-7s %-12s %llu\n", "dropped", "velox-trace",
 	       (unsigned long long)drops);
 	printf("%-7s %-12s %llu\n", "dropped", "velox.ko",
-	       (unsigned long long)st.total.dropped);
+	       (unsigned long long)st->total.dropped);
 	fflush(stdout);
-	return 0;
+	ret = 0;
+out_free:
+	free(st);
+	return ret;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * velox-trace's BPF side: raw tracepoint programs on the velox events that
- * rebuild, in per-CPU maps, the same log-linear histograms velox.ko keeps
- * (struct velox_hist_data, the same buckets), and count bundle flushes by
- * reason and drops.
+ * rebuild, in per-CPU maps (per lane with -L), the same log-linear
+ * histograms velox.ko keeps (struct velox_hist_data, the same buckets),
+ * and count bundle flushes by reason and drops.
  *
  * Raw tracepoints, because velox.ko has no BTF with Debian's headers: the
  * arguments are read as ctx->args[n] in the order of <trace/events/velox.h>'s
@@ -15,8 +15,12 @@
 
 #include "velox_trace.h"
 
-/* Set by velox-trace before load: one slot per lane, or all in slot 0. */
+/*
+ * Set by velox-trace before load: one slot per lane, or all in slot 0;
+ * the slots the maps hold (velox_info.max_lanes with -L, else 1).
+ */
 const volatile __u32 per_lane;
+const volatile __u32 nr_slots = 1;
 
 /* Key: slot * VELOX_STAGES + stage; max_entries set before load. */
 struct {
@@ -56,10 +60,6 @@ struct {
 	__type(value, __u64);
 } events SEC(".maps");
 
-static __always_inline __u32 slot_of(__u64 lane)
-{
-	return per_lane ? (__u32)lane : 0;
-}
 
 /* Index of the last set bit, 1-based; BPF has no such instruction. */
 static __always_inline __u32 fls64(__u64 x)
@@ -113,7 +113,10 @@ static __always_inline void record(__u32 slot, __u32 stage, __u64 ns)
 	if (!h || b >= VELOX_HIST_BUCKETS)
 		return;
 	h->buckets[b]++;
-	/* Per-CPU and never nested on one CPU: plain updates suffice. */
+	/*
+	 * Plain updates suffice: a per-CPU slot is never nested on its CPU,
+	 * and a lane's own slot (-L) is written by one thread of the lane.
+	 */
 	if (!h->count || ns < h->min)
 		h->min = ns;
 	if (ns > h->max)
@@ -130,12 +133,28 @@ static __always_inline void count_event(__u32 ev)
 		(*n)++;
 }
 
+/*
+ * @lane's slot; nr_slots for a lane past the maps (one that came with a
+ * CPU brought online since velox-trace started): counted, not recorded.
+ */
+static __always_inline __u32 slot_of(__u64 lane)
+{
+	if (!per_lane)
+		return 0;
+	if (lane < nr_slots)
+		return (__u32)lane;
+	count_event(VT_LANE_BEYOND);
+	return nr_slots;
+}
+
 /* velox_txn_egress(lane, id, match_ns, bundle_ns, egress_ns, e2e_ns) */
 SEC("raw_tp/velox_txn_egress")
 int vt_txn_egress(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 slot = slot_of(ctx->args[0]);
 
+	if (slot >= nr_slots)
+		return 0;
 	record(slot, VELOX_STAGE_MATCH, ctx->args[2]);
 	record(slot, VELOX_STAGE_BUNDLE, ctx->args[3]);
 	record(slot, VELOX_STAGE_EGRESS, ctx->args[4]);
@@ -150,10 +169,13 @@ int vt_txn_egress(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/velox_bundle_flush")
 int vt_bundle_flush(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 key = slot_of(ctx->args[0]) * VELOX_FLUSH_REASONS +
-		    (__u32)ctx->args[3];
-	struct vt_flush *f = bpf_map_lookup_elem(&flushes, &key);
+	__u32 slot = slot_of(ctx->args[0]), key;
+	struct vt_flush *f;
 
+	if (slot >= nr_slots || ctx->args[3] >= VELOX_FLUSH_REASONS)
+		return 0;
+	key = slot * VELOX_FLUSH_REASONS + (__u32)ctx->args[3];
+	f = bpf_map_lookup_elem(&flushes, &key);
 	if (!f)
 		return 0;
 	f->bundles++;
@@ -167,8 +189,11 @@ SEC("raw_tp/velox_drop")
 int vt_drop(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 key = slot_of(ctx->args[0]);
-	__u64 *n = bpf_map_lookup_elem(&drops, &key);
+	__u64 *n;
 
+	if (key >= nr_slots)
+		return 0;
+	n = bpf_map_lookup_elem(&drops, &key);
 	if (n)
 		*n += ctx->args[2];
 	return 0;

@@ -15,6 +15,7 @@ enum vt_event {
 	VT_STARTS,
 	VT_STOPS,
 	VT_SPIKES_LOST,		/* -T: the "spikes" ring buffer was full */
+	VT_LANE_BEYOND,		/* -L: an event of a lane past the maps' slots */
 	VT_EVENTS
 };
 

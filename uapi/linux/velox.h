@@ -20,8 +20,12 @@
 /*
  * Bumped on any incompatible change to what this header describes.
  * 2: struct velox_config's spin_cap (cpu_relax() calls) became spin_us.
+ * 3: CPU sets of any size (velox_config.cpu_set); the stats area's per-lane
+ *    and per-CPU arrays moved behind its fixed part (struct velox_stats'
+ *    *_offset fields), sized for every possible CPU; velox_spike.lane is 16
+ *    bits; velox_txn carries its lane in its id only.
  */
-#define VELOX_ABI_VERSION	2
+#define VELOX_ABI_VERSION	3
 
 /* The misc device is /dev/VELOX_DEVICE_NAME. */
 #define VELOX_DEVICE_NAME	"velox"
@@ -52,11 +56,13 @@ enum {
  * @hist_limit_shift: values from 2^@hist_limit_shift ns up overflow
  * @__reserved: zero
  * @max_rate: largest accepted velox_config.rate
- * @max_lanes: largest accepted velox_config.lanes on this machine
+ * @max_lanes: largest accepted velox_config.lanes on this machine: its
+ *	online CPUs, when asked
  * @max_ring: largest accepted velox_config.ring
  * @tail_spikes: most spikes one run keeps (VELOX_TAIL_SPIKES); more are
  *	counted as tail_lost
- * @__reserved1: zero
+ * @cpu_set_size: bytes of a CPU set on this machine (velox_config.cpu_set):
+ *	its possible CPU ids, rounded up to whole __u64 words
  *
  * The kernel writes back min(@size, its own size) bytes.  The first
  * released struct ends at @max_ring.
@@ -73,7 +79,7 @@ struct velox_info {
 	__u32 max_lanes;
 	__u32 max_ring;
 	__u32 tail_spikes;
-	__u32 __reserved1;
+	__u32 cpu_set_size;
 };
 
 enum velox_backoff_policy {
@@ -91,13 +97,14 @@ enum velox_policy {
 
 /* Limits of struct velox_config, inclusive. */
 #define VELOX_RATE_MAX		10000000u
-#define VELOX_LANES_MAX		64u
 #define VELOX_RING_MIN		4u
 #define VELOX_RING_MAX		65536u
 #define VELOX_FLUSH_US_MAX	1000000u
 #define VELOX_SAMPLE_MAX	1000000u
 #define VELOX_SPIN_US_MAX	10000u
 #define VELOX_TAIL_NS_MAX	60000000000ull	/* a minute */
+/* Largest velox_config.cpu_set_size: 524288 CPU ids. */
+#define VELOX_CPU_SET_SIZE_MAX	65536u
 
 /**
  * struct velox_config - VELOX_IOC_START's argument, VELOX_IOC_GET_CONFIG's
@@ -127,9 +134,9 @@ enum velox_policy {
  *	then report)
  * @__reserved0: zero
  * @seed: seed of the order mix; equal seeds give equal transactions
- * @cpus: bit n set: threads may run on CPU n (only CPUs 0-63 can be
- *	named); threads are bound round-robin over the set bits.  0: the
- *	scheduler places them.  Every CPU named must be online.
+ * @cpus: the CPUs 0-63 of the set, as bits, for callers that know
+ *	nothing of @cpu_set: while @cpu_set_size is 0, bit n set: threads may
+ *	run on CPU n.  Must be 0 when @cpu_set_size is not.
  * @tail_ns: capture every sampled transaction whose end-to-end latency
  *	reaches this many ns, with where its time went (struct velox_spike,
  *	read() from /dev/velox): 0 (off) or 1 .. VELOX_TAIL_NS_MAX.  While a
@@ -138,6 +145,18 @@ enum velox_policy {
  * @snapshot_ns: 0 (off), or at least @tail_ns (which must be on): the
  *	first spike that reaches it makes the module take an ftrace
  *	snapshot (tracing_snapshot()), once per run
+ * @cpu_set: a pointer to the CPU set, as sched_setaffinity(2) takes one
+ *	but in __u64 words: bit n % 64 of word n / 64 is CPU n.  Threads are
+ *	bound round-robin over its CPUs in id order; an empty set (or none,
+ *	and @cpus 0) lets the scheduler place them.  Every CPU named must be
+ *	online.  GET_CONFIG writes the set here when @cpu_set_size is not 0
+ *	(and returns @cpus 0); otherwise it returns the set's CPUs 0-63 in
+ *	@cpus.
+ * @cpu_set_size: bytes at @cpu_set: 0 (no set: @cpus says), or a multiple
+ *	of 8 up to VELOX_CPU_SET_SIZE_MAX.  START accepts any size if the
+ *	bits beyond velox_info.cpu_set_size are 0; GET_CONFIG needs at least
+ *	velox_info.cpu_set_size (-EINVAL) and zeroes the rest.
+ * @__reserved1: zero
  *
  * Every field above is required (0 is invalid where the range says so):
  * a caller starts from VELOX_IOC_GET_CONFIG, which returns the module
@@ -161,6 +180,9 @@ struct velox_config {
 	__u64 cpus;
 	__u64 tail_ns;
 	__u64 snapshot_ns;
+	__aligned_u64 cpu_set;
+	__u32 cpu_set_size;
+	__u32 __reserved1;
 };
 
 #define VELOX_IOC_GET_INFO	_IO(VELOX_IOC_TYPE, VELOX_CMD_GET_INFO)
@@ -188,7 +210,9 @@ enum velox_kind {
  * struct velox_txn - one transaction, 32 bytes, as it moves through a lane
  * @ts_ns: intended ingress time (ns, CLOCK_MONOTONIC): when the pacer meant
  *	to send it, so queueing behind a stall counts as latency
- * @id: unique per run, in generation order within a lane
+ * @id: unique per run: the lane that generated it in the bits from
+ *	VELOX_TXN_ID_LANE_SHIFT up, its place in that lane's sequence (from 1)
+ *	below
  * @price: in ticks
  * @qty: quantity; never 0 in a valid transaction
  * @gen_ns: once the matcher applied the order, @price and @qty are spent
@@ -199,7 +223,7 @@ enum velox_kind {
  * @side: enum velox_side
  * @kind: enum velox_kind
  * @flags: VELOX_TXN_* bits
- * @lane: the lane that generated it
+ * @__reserved: zero
  * @match_ns: ns from @ts_ns to when the matcher took it (saturating), so
  *	the later stages can split end-to-end latency per hop.  Before the
  *	matcher, for a sampled transaction: what @gen_ns will hold.
@@ -220,9 +244,13 @@ struct velox_txn {
 	__u8 side;
 	__u8 kind;
 	__u8 flags;
-	__u8 lane;
+	__u8 __reserved;
 	__u32 match_ns;
 };
+
+/* velox_txn.id: the lane (at most 65536 of them), then its sequence. */
+#define VELOX_TXN_ID_LANE_SHIFT	48
+#define VELOX_TXN_LANE(id)	((__u32)((id) >> VELOX_TXN_ID_LANE_SHIFT))
 
 /* Timestamps of this transaction are recorded (1 in N are, by --sample). */
 #define VELOX_TXN_SAMPLED	0x1
@@ -453,7 +481,6 @@ struct velox_offender {
  * @lane: its lane
  * @flush_reason: enum velox_flush_reason of its bundle
  * @flags: VELOX_SPIKE_* bits
- * @__reserved: zero
  * @cpu: the CPU of its ingress, matcher, bundler and output step
  * @top: per enum velox_noise_source, its single largest interruption
  *	(its @ns the overlap, @count 1; @top[n].ns 0: none)
@@ -466,10 +493,9 @@ struct velox_spike {
 	__u64 cause_ns[VELOX_CAUSES];
 	__u32 noise_count[VELOX_NOISES];
 	__u32 cas_retries;
-	__u8 lane;
+	__u16 lane;
 	__u8 flush_reason;
 	__u8 flags;
-	__u8 __reserved;
 	__u16 cpu[4];
 	struct velox_offender top[VELOX_NOISES];
 };
@@ -509,17 +535,28 @@ struct velox_noise_cpu {
  * @start_ns: CLOCK_MONOTONIC time the current or last run started
  * @stop_ns: when it stopped; 0 while running
  * @publishes: publications since the module loaded
- * @config: the config of the current or last run
+ * @config: the config of the current or last run, with @config.cpus,
+ *	@config.cpu_set and @config.cpu_set_size 0: its CPU set is at
+ *	@cpu_set_offset
  * @total: the counters
- * @lane: per lane, the first @config.lanes entries
  * @hist: latency histograms by enum velox_stage
- * @noise_cpus: entries of @noise in use: the CPUs the last run with tail
- *	capture watched (velox_config.cpus, or every online CPU; at most
- *	VELOX_LANES_MAX), 0 otherwise
+ * @noise_cpus: entries at @noise_offset in use: the CPUs the last run with
+ *	tail capture watched (its CPU set, or every online CPU), 0 otherwise
  * @stop_reason: enum velox_stop_reason: once the run stops (from
  *	STOPPING on), why
- * @noise: per worker CPU, in CPU order, what the machine took from it
+ * @slots: entries at @lane_offset and at @noise_offset: one per possible
+ *	CPU id, as a run has at most a lane per online CPU
+ * @lane_offset: from the start of the area, struct velox_lane_counters per
+ *	lane: the first @config.lanes entries are the run's, the rest zero
+ * @noise_offset: struct velox_noise_cpu per CPU the last run with tail
+ *	capture watched, in CPU order: what the machine took from it
+ * @cpu_set_offset: the run's CPU set, in velox_config.cpu_set's layout
+ *	(all zero: the scheduler placed the threads)
+ * @cpu_set_size: its bytes (velox_info.cpu_set_size)
+ * @__reserved: zero
  *
+ * The area is velox_info.stats_size bytes: this struct, then the arrays,
+ * each at its offset (velox_stats_lanes() and the like find them).
  * While running, the kernel republishes at least every 100 ms; at stop it
  * publishes once more after every lane drained, so then
  * generated == delivered + dropped exactly.
@@ -537,11 +574,35 @@ struct velox_stats {
 	__u64 publishes;
 	struct velox_config config;
 	struct velox_counters total;
-	struct velox_lane_counters lane[VELOX_LANES_MAX];
 	struct velox_hist_data hist[VELOX_STAGES];
 	__u32 noise_cpus;
 	__u32 stop_reason;
-	struct velox_noise_cpu noise[VELOX_LANES_MAX];
+	__u32 slots;
+	__u32 lane_offset;
+	__u32 noise_offset;
+	__u32 cpu_set_offset;
+	__u32 cpu_set_size;
+	__u32 __reserved;
 };
+
+/* The arrays behind the fixed part of a stats area (or a whole copy of it). */
+static inline const struct velox_lane_counters *
+velox_stats_lanes(const struct velox_stats *st)
+{
+	return (const struct velox_lane_counters *)
+		((const char *)st + st->lane_offset);
+}
+
+static inline const struct velox_noise_cpu *
+velox_stats_noise(const struct velox_stats *st)
+{
+	return (const struct velox_noise_cpu *)
+		((const char *)st + st->noise_offset);
+}
+
+static inline const __u64 *velox_stats_cpu_set(const struct velox_stats *st)
+{
+	return (const __u64 *)((const char *)st + st->cpu_set_offset);
+}
 
 #endif /* _UAPI_LINUX_VELOX_H */

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -46,14 +48,41 @@ int vx_get_info(int fd, struct velox_info *info)
 	return 0;
 }
 
-int vx_get_config(int fd, struct velox_config *cfg)
+/*
+ * A CPU set sized as this velox.ko wants one.  A module that gives no size
+ * (or one past the uapi's limit) is not the one the tools were built for.
+ */
+__u64 *vx_cpu_set_alloc(const struct velox_info *info)
+{
+	__u64 *set;
+
+	if (!info->cpu_set_size || info->cpu_set_size % sizeof(__u64) ||
+	    info->cpu_set_size > VELOX_CPU_SET_SIZE_MAX) {
+		vx_err("GET_INFO", "a CPU set of %u bytes: module ABI %u, tools ABI %u: build both from one tree",
+		       info->cpu_set_size, info->abi_version,
+		       VELOX_ABI_VERSION);
+		return NULL;
+	}
+	set = calloc(1, info->cpu_set_size);
+	if (!set)
+		vx_err("cpu set", "out of memory");
+	return set;
+}
+
+int vx_get_config(int fd, struct velox_config *cfg, __u64 *cpu_set,
+		  __u32 cpu_set_size)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->size = sizeof(*cfg);
+	cfg->cpu_set = (uintptr_t)cpu_set;
+	cfg->cpu_set_size = cpu_set_size;
 	if (ioctl(fd, VELOX_IOC_GET_CONFIG, cfg) < 0) {
 		vx_err("GET_CONFIG", "%s", strerror(errno));
 		return -1;
 	}
+	/* The kernel hands these back as given: keep them sure all the same. */
+	cfg->cpu_set = (uintptr_t)cpu_set;
+	cfg->cpu_set_size = cpu_set_size;
 	return 0;
 }
 

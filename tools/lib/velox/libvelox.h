@@ -6,6 +6,7 @@
  *
  *   err.c        one-line errors, named after the program that runs
  *   dev.c        /dev/velox and its ioctls
+ *   cpuset.c     CPU sets of any size, and cpulists ("0-3,64")
  *   stats.c      the mmap'd stats area: map, consistent copy, histograms
  *   status.c     a run's summary, status as text and JSON, config JSON
  *   histogram.c  a stage's histogram as text, JSON and HdrHistogram .hgrm
@@ -52,7 +53,15 @@ int vx_usage_err(const char *what, const char *fmt, ...)
 /* dev.c: /dev/velox.  Each returns 0, or -1 after saying why. */
 int vx_open(void);
 int vx_get_info(int fd, struct velox_info *info);
-int vx_get_config(int fd, struct velox_config *cfg);
+/*
+ * The config, its CPU set into @cpu_set (@cpu_set_size bytes, at least
+ * velox_info.cpu_set_size), which @cfg then points to: a START from @cfg
+ * binds the threads where this config would.
+ */
+int vx_get_config(int fd, struct velox_config *cfg, __u64 *cpu_set,
+		  __u32 cpu_set_size);
+/* A zeroed CPU set of this machine's size (info->cpu_set_size), or NULL. */
+__u64 *vx_cpu_set_alloc(const struct velox_info *info);
 /*
  * On success @cfg holds the config that runs (the thread count chosen for
  * threads 0).  Says nothing on EINVAL (errno): the caller knows which field
@@ -62,7 +71,27 @@ int vx_start(int fd, struct velox_config *cfg);
 int vx_stop(int fd);
 int vx_reset(int fd);
 
-/* stats.c: the stats area, mapped read-only. */
+/*
+ * cpuset.c: CPU sets in the uapi's layout, bit n % 64 of word n / 64 is
+ * CPU n, @size bytes (whole words).  Return 0 or a negative errno; they
+ * print nothing.
+ */
+size_t vx_cpu_set_size(unsigned long ncpus);
+int vx_cpulist_parse(const char *list, __u64 *set, size_t size,
+		     unsigned long *beyond);
+size_t vx_cpulist_format(char *buf, size_t len, const __u64 *set, size_t size);
+char *vx_cpulist(const __u64 *set, size_t size);
+unsigned long vx_cpu_set_count(const __u64 *set, size_t size);
+long vx_cpu_set_first_not_in(const __u64 *set, size_t size, const __u64 *of,
+			     size_t of_size);
+int vx_cpu_set_sysfs(const char *which, __u64 *set, size_t size,
+		     unsigned long *beyond);
+
+/*
+ * stats.c: the stats area, mapped read-only.  A copy is of the whole area
+ * (@size bytes: struct velox_stats, then its arrays), in a buffer from
+ * vx_stats_alloc() or vx_stats_snapshot(), to free().
+ */
 struct vx_stats {
 	const struct velox_stats *area;
 	size_t size;
@@ -70,8 +99,11 @@ struct vx_stats {
 
 int vx_stats_map(int fd, struct vx_stats *s);
 void vx_stats_unmap(struct vx_stats *s);
+struct velox_stats *vx_stats_alloc(const struct vx_stats *s);
 int vx_stats_read(const struct vx_stats *s, struct velox_stats *out);
-int vx_stats_snapshot(int fd, struct velox_stats *out);
+struct velox_stats *vx_stats_snapshot(int fd);
+int vx_stats_check(const struct velox_stats *st, size_t size, char *why,
+		   size_t len);
 void vx_stats_hist(const struct velox_stats *st, unsigned int stage,
 		   struct velox_hist *h);
 void vx_hist_sub(struct velox_hist *d, const struct velox_hist *now,
@@ -82,7 +114,8 @@ void vx_emit_file(void *file, const char *text);
 void vx_print_summary(FILE *out, const struct velox_stats *st);
 void vx_print_status(FILE *out, const struct velox_stats *st);
 void vx_print_status_json(FILE *out, const struct velox_stats *st);
-void vx_print_config_json(FILE *out, const struct velox_config *c);
+void vx_print_config_json(FILE *out, const struct velox_config *c,
+			  const __u64 *cpu_set, size_t cpu_set_size);
 void vx_print_hist(FILE *out, unsigned int stage, const struct velox_hist *h);
 void vx_print_hist_json(FILE *out, unsigned int stage,
 			const struct velox_hist *h);

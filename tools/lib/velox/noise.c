@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libvelox: what the machine took from the workers' CPUs during a run
- * with tail capture on (struct velox_noise_cpu in the stats area), in
- * osnoise's manner: per CPU its runtime, the share of it the workers had,
- * and the time and count per source (IRQ, softirq, NMI, other tasks),
- * then the largest offenders.
+ * with tail capture on (struct velox_noise_cpu in the stats area, at its
+ * noise_offset), in osnoise's manner: per CPU its runtime, the share of it
+ * the workers had, and the time and count per source (IRQ, softirq, NMI,
+ * other tasks), then the largest offenders.
  */
 #include <stdio.h>
 
@@ -30,10 +30,10 @@ static double available(const struct velox_noise_cpu *n)
 	return noise >= n->wall_ns ? 0 : 1 - (double)noise / n->wall_ns;
 }
 
+/* Entries in use, of those the area holds (vx_stats_check() says so). */
 static __u32 noise_cpus(const struct velox_stats *st)
 {
-	return st->noise_cpus < VELOX_LANES_MAX ? st->noise_cpus :
-						  VELOX_LANES_MAX;
+	return st->noise_cpus < st->slots ? st->noise_cpus : st->slots;
 }
 
 /**
@@ -47,6 +47,7 @@ static __u32 noise_cpus(const struct velox_stats *st)
  */
 void vx_print_noise(FILE *out, const struct velox_stats *st)
 {
+	const struct velox_noise_cpu *noise = velox_stats_noise(st);
 	char d[VELOX_DURATION_LEN], who[VELOX_OFFENDER_LEN];
 	__u32 i, n = noise_cpus(st);
 	unsigned int s, k;
@@ -62,7 +63,7 @@ void vx_print_noise(FILE *out, const struct velox_stats *st)
 		fprintf(out, " %10s %8s", velox_noise_name(s), "count");
 	fputc('\n', out);
 	for (i = 0; i < n; i++) {
-		const struct velox_noise_cpu *c = &st->noise[i];
+		const struct velox_noise_cpu *c = &noise[i];
 
 		fprintf(out, "%4u %10s", c->cpu,
 			velox_fmt_duration(d, sizeof(d), c->wall_ns));
@@ -79,12 +80,12 @@ void vx_print_noise(FILE *out, const struct velox_stats *st)
 		"top offenders", "time", "count");
 	for (i = 0; i < n; i++)
 		for (k = 0; k < VELOX_NOISE_TOP; k++) {
-			const struct velox_offender *o = &st->noise[i].top[k];
+			const struct velox_offender *o = &noise[i].top[k];
 
 			if (!o->ns)
 				break;
 			fprintf(out, "%4u %-10s %-24s %10s %8llu\n",
-				st->noise[i].cpu, velox_noise_name(o->source),
+				noise[i].cpu, velox_noise_name(o->source),
 				velox_offender_name(who, sizeof(who), o->source, o),
 				velox_fmt_duration(d, sizeof(d), o->ns),
 				o->count);
@@ -104,13 +105,14 @@ void vx_print_noise(FILE *out, const struct velox_stats *st)
  */
 void vx_print_noise_json(FILE *out, const struct velox_stats *st)
 {
+	const struct velox_noise_cpu *noise = velox_stats_noise(st);
 	char who[VELOX_OFFENDER_LEN];
 	__u32 i, n = noise_cpus(st);
 	unsigned int s, k;
 
 	fprintf(out, "{\"run\":%llu,\"cpus\":[", st->run);
 	for (i = 0; i < n; i++) {
-		const struct velox_noise_cpu *c = &st->noise[i];
+		const struct velox_noise_cpu *c = &noise[i];
 
 		fprintf(out, "%s{\"cpu\":%u,\"wall_ns\":%llu,\"noise_ns\":%llu,\"available\":%.6f",
 			i ? "," : "", c->cpu, c->wall_ns, noise_ns(c),

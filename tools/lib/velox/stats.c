@@ -3,9 +3,13 @@
  * libvelox: reading the stats area velox.ko publishes (mmap of /dev/velox,
  * read-only).  The kernel rewrites it inside a seqcount write section; a
  * reader copies it and keeps the copy only if the count was even and
- * unchanged across the copy.
+ * unchanged across the copy.  A copy is of the whole area (its arrays lie
+ * behind struct velox_stats, at offsets it gives), in a buffer of the
+ * mapping's size.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -45,11 +49,86 @@ void vx_stats_unmap(struct vx_stats *s)
 	s->area = NULL;
 }
 
-/* A consistent copy of the area; -1 if the kernel kept rewriting it. */
+/* A buffer for a whole copy of the area @s maps; NULL after saying why. */
+struct velox_stats *vx_stats_alloc(const struct vx_stats *s)
+{
+	struct velox_stats *st = calloc(1, s->size);
+
+	if (!st)
+		vx_err("stats", "out of memory for a copy of %zu bytes", s->size);
+	return st;
+}
+
+/* Array @what of @n entries of @size bytes at @offset lies in @area_size. */
+static int check_array(char *why, size_t len, const char *what, __u64 offset,
+		       __u64 n, __u64 size, size_t area_size)
+{
+	if (offset % 8 == 0 && offset >= sizeof(struct velox_stats) &&
+	    offset + n * size <= area_size)
+		return 0;
+	snprintf(why, len, "%s at offset %llu, %llu bytes: not 8-aligned, behind the %zu-byte fixed part and inside the %zu-byte copy",
+		 what, (unsigned long long)offset,
+		 (unsigned long long)(n * size), sizeof(struct velox_stats),
+		 area_size);
+	return -1;
+}
+
+/**
+ * vx_stats_check() - whether a copy of the area holds what it says it does
+ * @st: the copy
+ * @size: its bytes
+ * @why: where to say why not, one line without the newline
+ * @len: bytes at @why
+ *
+ * The arrays behind the fixed part lie at offsets the kernel gives: each
+ * must be 8-aligned and inside @size, and the entries in use no more than
+ * the slots, before velox_stats_lanes() and the like may be followed.
+ *
+ * Return: 0, or -1 with @why set.
+ */
+int vx_stats_check(const struct velox_stats *st, size_t size, char *why,
+		   size_t len)
+{
+	if (size < sizeof(*st)) {
+		snprintf(why, len, "%zu bytes, less than the fixed part's %zu",
+			 size, sizeof(*st));
+		return -1;
+	}
+	if (st->magic != VELOX_STATS_MAGIC) {
+		snprintf(why, len, "bad magic %#llx: not a velox stats area",
+			 (unsigned long long)st->magic);
+		return -1;
+	}
+	if (st->config.lanes > st->slots || st->noise_cpus > st->slots) {
+		snprintf(why, len, "%u lanes and %u noise CPUs in %u slots",
+			 st->config.lanes, st->noise_cpus, st->slots);
+		return -1;
+	}
+	if (st->cpu_set_size % 8) {
+		snprintf(why, len, "a CPU set of %u bytes, not whole words",
+			 st->cpu_set_size);
+		return -1;
+	}
+	if (check_array(why, len, "lanes", st->lane_offset, st->slots,
+			sizeof(struct velox_lane_counters), size) ||
+	    check_array(why, len, "noise", st->noise_offset, st->slots,
+			sizeof(struct velox_noise_cpu), size) ||
+	    check_array(why, len, "cpu set", st->cpu_set_offset,
+			st->cpu_set_size, 1, size))
+		return -1;
+	return 0;
+}
+
+/*
+ * A consistent copy of the whole area into @out (vx_stats_alloc()'s), its
+ * arrays checked; -1 after saying why if the kernel kept rewriting it or
+ * it does not hold together.
+ */
 int vx_stats_read(const struct vx_stats *s, struct velox_stats *out)
 {
 	const struct velox_stats *a = s->area;
 	struct timespec pause = { .tv_nsec = 100000 };
+	char why[160];
 	__u32 seq;
 	int tries;
 
@@ -60,7 +139,7 @@ int vx_stats_read(const struct vx_stats *s, struct velox_stats *out)
 			nanosleep(&pause, NULL);
 			continue;
 		}
-		memcpy(out, (const void *)a, sizeof(*out));
+		memcpy(out, (const void *)a, s->size);
 		/* The copy's loads complete before the count is read again. */
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&a->seq, __ATOMIC_RELAXED) == seq)
@@ -70,25 +149,31 @@ int vx_stats_read(const struct vx_stats *s, struct velox_stats *out)
 		vx_err("stats", "the area never stayed still long enough to read");
 		return -1;
 	}
-	if (out->magic != VELOX_STATS_MAGIC) {
-		vx_err("stats", "bad magic %#llx: not a velox stats area",
-		       (unsigned long long)out->magic);
+	if (vx_stats_check(out, s->size, why, sizeof(why))) {
+		vx_err("stats", "%s", why);
 		return -1;
 	}
 	return 0;
 }
 
-/* Map, copy once, unmap: for commands that read the stats one time. */
-int vx_stats_snapshot(int fd, struct velox_stats *out)
+/*
+ * Map, copy once, unmap: for commands that read the stats one time.  The
+ * copy is the caller's to free(); NULL after saying why.
+ */
+struct velox_stats *vx_stats_snapshot(int fd)
 {
+	struct velox_stats *st;
 	struct vx_stats map;
-	int ret;
 
 	if (vx_stats_map(fd, &map))
-		return -1;
-	ret = vx_stats_read(&map, out);
+		return NULL;
+	st = vx_stats_alloc(&map);
+	if (st && vx_stats_read(&map, st)) {
+		free(st);
+		st = NULL;
+	}
 	vx_stats_unmap(&map);
-	return ret;
+	return st;
 }
 
 /* Stage @stage's histogram out of a snapshot (laid out alike). */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libvelox: a run as people read it (a summary, an aligned status) and as
- * scripts read it (one JSON object), from a snapshot of the stats area.
+ * scripts read it (one JSON object), from a snapshot of the stats area
+ * (a whole copy: its lanes and CPU set lie behind the fixed part).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "libvelox.h"
 
@@ -83,22 +85,54 @@ static const char *fmt_off(char *b, size_t len, __u64 ns)
 	return ns ? velox_fmt_duration(b, len, ns) : "off";
 }
 
-void vx_print_config_json(FILE *out, const struct velox_config *c)
+/*
+ * @c's CPUs as a cpulist, "" for none, in a buffer to free(): those of
+ * @cpu_set if given (the stats area's), else of @c's own 64 bits.
+ */
+static char *config_cpus(const struct velox_config *c, const __u64 *cpu_set,
+			 size_t cpu_set_size)
 {
+	char *list = cpu_set ? vx_cpulist(cpu_set, cpu_set_size) :
+			       vx_cpulist(&c->cpus, sizeof(c->cpus));
+
+	if (!list)
+		vx_err("cpus", "out of memory");
+	return list;
+}
+
+/**
+ * vx_print_config_json() - a config as the JSON object "config"
+ * @out: where to print it
+ * @c: the config
+ * @cpu_set: its CPU set (the stats area's), or NULL: @c->cpus then says
+ * @cpu_set_size: bytes at @cpu_set
+ *
+ * "cpus" is a cpulist string ("0-3,64"; "": the scheduler places the
+ * threads).
+ */
+void vx_print_config_json(FILE *out, const struct velox_config *c,
+			  const __u64 *cpu_set, size_t cpu_set_size)
+{
+	char *cpus = config_cpus(c, cpu_set, cpu_set_size);
+
 	fprintf(out, "{\"lanes\":%u,\"rate\":%u,\"bundle\":%u,\"flush_us\":%u,"
 		"\"ring\":%u,\"sample\":%u,\"spin_us\":%u,\"backoff\":\"%s\","
-		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%#llx\","
+		"\"policy\":\"%s\",\"threads\":%u,\"seed\":%u,\"cpus\":\"%s\","
 		"\"tail_ns\":%llu,\"snapshot_ns\":%llu}", c->lanes, c->rate,
 		c->bundle, c->flush_us, c->ring, c->sample, c->spin_us,
 		velox_backoff_name(c->backoff), velox_policy_name(c->policy),
-		c->threads, c->seed, c->cpus, c->tail_ns, c->snapshot_ns);
+		c->threads, c->seed, cpus ? cpus : "", c->tail_ns,
+		c->snapshot_ns);
+	free(cpus);
 }
 
 void vx_print_status(FILE *out, const struct velox_stats *st)
 {
+	const struct velox_lane_counters *lane = velox_stats_lanes(st);
 	const struct velox_counters *c = &st->total;
 	const struct velox_config *g = &st->config;
 	char t[VELOX_DURATION_LEN], sn[VELOX_DURATION_LEN];
+	char *cpus = config_cpus(g, velox_stats_cpu_set(st), st->cpu_set_size);
 	__u32 i;
 
 	fprintf(out, "%-14s %s\n", "state", velox_state_name(st->state));
@@ -130,22 +164,23 @@ void vx_print_status(FILE *out, const struct velox_stats *st)
 		"tail", c->tail_captured, c->tail_lost, c->tail_partial);
 	fprintf(out, "%-14s rate %u/s, lanes %u, bundle %u, flush %u us, ring %u, "
 		"sample 1/%u,\n%-14s backoff %s, policy %s, threads %u, seed %u, "
-		"cpus %#llx,\n%-14s tail %s, snapshot %s\n", "config", g->rate,
+		"cpus %s,\n%-14s tail %s, snapshot %s\n", "config", g->rate,
 		g->lanes, g->bundle, g->flush_us, g->ring, g->sample, "",
 		velox_backoff_name(g->backoff), velox_policy_name(g->policy),
-		g->threads, g->seed, g->cpus, "",
+		g->threads, g->seed, cpus && *cpus ? cpus : "any", "",
 		fmt_off(t, sizeof(t), g->tail_ns),
 		fmt_off(sn, sizeof(sn), g->snapshot_ns));
-	for (i = 0; i < g->lanes && i < VELOX_LANES_MAX; i++)
+	free(cpus);
+	for (i = 0; i < g->lanes && i < st->slots; i++)
 		fprintf(out, "lane %-9u generated %llu, delivered %llu"
-			", dropped %llu\n", i,
-			st->lane[i].generated, st->lane[i].delivered,
-			st->lane[i].dropped);
+			", dropped %llu\n", i, lane[i].generated,
+			lane[i].delivered, lane[i].dropped);
 }
 
 /* Every counter under its name (names.h), so a new one shows up here. */
 void vx_print_status_json(FILE *out, const struct velox_stats *st)
 {
+	const struct velox_lane_counters *lane = velox_stats_lanes(st);
 	const struct velox_counters *c = &st->total;
 	unsigned int i;
 
@@ -157,12 +192,12 @@ void vx_print_status_json(FILE *out, const struct velox_stats *st)
 		fprintf(out, ",\"%s\":%llu", velox_counter_name(i),
 			velox_counter_value(c, i));
 	fprintf(out, ",\"in_flight\":%lld,\"config\":", in_flight(c));
-	vx_print_config_json(out, &st->config);
+	vx_print_config_json(out, &st->config, velox_stats_cpu_set(st),
+			     st->cpu_set_size);
 	fputs(",\"lanes\":[", out);
-	for (i = 0; i < st->config.lanes && i < VELOX_LANES_MAX; i++)
+	for (i = 0; i < st->config.lanes && i < st->slots; i++)
 		fprintf(out, "%s{\"generated\":%llu,\"delivered\":%llu"
-			",\"dropped\":%llu}", i ? "," : "",
-			st->lane[i].generated, st->lane[i].delivered,
-			st->lane[i].dropped);
+			",\"dropped\":%llu}", i ? "," : "", lane[i].generated,
+			lane[i].delivered, lane[i].dropped);
 	fputs("]}\n", out);
 }

@@ -64,6 +64,7 @@ static int offense_cmp(const void *pa, const void *pb)
 static int offender_cpu(const struct offense *o, size_t n,
 			const struct velox_stats *st)
 {
+	const struct velox_noise_cpu *noise;
 	int cpu = o[0].spike->cpu[0], best = -1;
 	bool one_cpu = true;
 	__u64 best_ns = 0;
@@ -77,14 +78,15 @@ static int offender_cpu(const struct offense *o, size_t n,
 		return cpu;
 	if (!st)
 		return -1;
-	for (k = 0; k < st->noise_cpus && k < VELOX_LANES_MAX; k++)
+	noise = velox_stats_noise(st);
+	for (k = 0; k < st->noise_cpus && k < st->slots; k++)
 		for (c = 0; c < VELOX_NOISE_TOP; c++) {
-			const struct velox_offender *t = &st->noise[k].top[c];
+			const struct velox_offender *t = &noise[k].top[c];
 
 			if (t->ns > best_ns && t->source == o->source &&
 			    !offender_cmp(t, o->who)) {
 				best_ns = t->ns;
-				best = st->noise[k].cpu;
+				best = noise[k].cpu;
 			}
 		}
 	return best;

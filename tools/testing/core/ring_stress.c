@@ -29,7 +29,7 @@ static struct velox_txn make_txn(u64 id)
 {
 	return (struct velox_txn){
 		.ts_ns = id * 3, .id = id, .price = (u32)id, .qty = (u32)(id >> 32) + 1,
-		.side = id & 1, .kind = id % 3, .flags = 0, .lane = 7,
+		.side = id & 1, .kind = id % 3, .flags = 0,
 		.match_ns = ~(u32)id,
 	};
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libvelox without velox.ko: the duration parser the tools share, and
+ * libvelox without velox.ko: the duration parser the tools share,
  * velox-ctl tail's and noise's reports on spikes and noise accounting
- * made up here, whose right answers are worked out by hand below.
+ * made up here, whose right answers are worked out by hand below, and
+ * status and the check of a stats area's layout on areas made up as the
+ * kernel lays one out.
  *
  * The three spikes (threshold 200us; ns in thousands):
  *
@@ -15,6 +17,7 @@
  * 40, softirq 10; 900 in all.  big[7] took the most from one spike, but
  * sh[93] took more over all of them (300): it is preempted's top.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,36 +122,87 @@ static void tail_of(struct vx_tail *t, const struct velox_spike *s, size_t n)
 	t->n = n;
 }
 
+/* Slots and CPU set words of the made-up stats areas: a 72-CPU machine. */
+#define AREA_SLOTS	72
+#define AREA_SET_WORDS	2
+
+/*
+ * A copy of a stats area as the kernel lays one out: the fixed part, then
+ * the lanes, the noise entries and the CPU set, AREA_SLOTS of each array.
+ * Its size in *@size.
+ */
+static struct velox_stats *stats_area(size_t *size)
+{
+	size_t lanes = sizeof(struct velox_stats);
+	size_t noise = lanes + AREA_SLOTS * sizeof(struct velox_lane_counters);
+	size_t set = noise + AREA_SLOTS * sizeof(struct velox_noise_cpu);
+	struct velox_stats *st;
+
+	*size = set + AREA_SET_WORDS * sizeof(__u64);
+	st = calloc(1, *size);
+	if (!st)
+		return NULL;
+	st->magic = VELOX_STATS_MAGIC;
+	st->abi_version = VELOX_ABI_VERSION;
+	st->size = *size;
+	st->slots = AREA_SLOTS;
+	st->lane_offset = lanes;
+	st->noise_offset = noise;
+	st->cpu_set_offset = set;
+	st->cpu_set_size = AREA_SET_WORDS * sizeof(__u64);
+	return st;
+}
+
+/* The area's arrays, writable, for the cases to fill in. */
+static struct velox_noise_cpu *noise_of(struct velox_stats *st)
+{
+	return (struct velox_noise_cpu *)((char *)st + st->noise_offset);
+}
+
+static struct velox_lane_counters *lanes_of(struct velox_stats *st)
+{
+	return (struct velox_lane_counters *)((char *)st + st->lane_offset);
+}
+
+static __u64 *cpu_set_of(struct velox_stats *st)
+{
+	return (__u64 *)((char *)st + st->cpu_set_offset);
+}
+
 /* A stats area whose noise accounting puts sh[93] and TIMER on CPU 1. */
 static struct velox_stats *noise_stats(void)
 {
-	struct velox_stats *st = calloc(1, sizeof(*st));
+	struct velox_noise_cpu *noise;
+	struct velox_stats *st;
 	struct velox_offender *o;
+	size_t size;
 
+	st = stats_area(&size);
 	if (!st)
 		return NULL;
+	noise = noise_of(st);
 	st->run = 7;
 	st->noise_cpus = 2;
-	st->noise[0].cpu = 0;
-	o = &st->noise[0].top[0];
+	noise[0].cpu = 0;
+	o = &noise[0].top[0];
 	*o = (struct velox_offender){ .id = 93, .source = VELOX_NOISE_PREEMPTED,
 				      .ns = 5000, .count = 1, .name = "sh" };
-	st->noise[1].cpu = 1;
-	st->noise[1].wall_ns = 1000000000;
-	st->noise[1].ns[VELOX_NOISE_IRQ] = 1000000;
-	st->noise[1].count[VELOX_NOISE_IRQ] = 10;
-	st->noise[1].ns[VELOX_NOISE_SOFTIRQ] = 500000;
-	st->noise[1].count[VELOX_NOISE_SOFTIRQ] = 5;
-	st->noise[1].ns[VELOX_NOISE_PREEMPTED] = 2500000;
-	st->noise[1].count[VELOX_NOISE_PREEMPTED] = 2;
-	o = &st->noise[1].top[0];
+	noise[1].cpu = 1;
+	noise[1].wall_ns = 1000000000;
+	noise[1].ns[VELOX_NOISE_IRQ] = 1000000;
+	noise[1].count[VELOX_NOISE_IRQ] = 10;
+	noise[1].ns[VELOX_NOISE_SOFTIRQ] = 500000;
+	noise[1].count[VELOX_NOISE_SOFTIRQ] = 5;
+	noise[1].ns[VELOX_NOISE_PREEMPTED] = 2500000;
+	noise[1].count[VELOX_NOISE_PREEMPTED] = 2;
+	o = &noise[1].top[0];
 	*o = (struct velox_offender){ .id = 93, .source = VELOX_NOISE_PREEMPTED,
 				      .ns = 2500000, .count = 2, .name = "sh" };
-	o = &st->noise[1].top[1];
+	o = &noise[1].top[1];
 	*o = (struct velox_offender){ .id = 236, .source = VELOX_NOISE_IRQ,
 				      .ns = 1000000, .count = 10,
 				      .name = "timer" };
-	o = &st->noise[1].top[2];
+	o = &noise[1].top[2];
 	*o = (struct velox_offender){ .id = 1, .source = VELOX_NOISE_SOFTIRQ,
 				      .ns = 500000, .count = 5, .name = "TIMER" };
 	return st;
@@ -484,8 +538,8 @@ TEST(noise_json_per_cpu_with_its_offenders)
 
 	ASSERT_NE(NULL, st);
 	st->noise_cpus = 1;
-	st->noise[0] = st->noise[1];
-	st->noise[0].top[2] = (struct velox_offender){ 0 };
+	noise_of(st)[0] = noise_of(st)[1];
+	noise_of(st)[0].top[2] = (struct velox_offender){ 0 };
 	vx_print_noise_json(printing(&p), st);
 	text = printed(&p);
 	EXPECT_STREQ("{\"run\":7,\"cpus\":[{\"cpu\":1,\"wall_ns\":1000000000,"
@@ -527,6 +581,154 @@ TEST(noise_text_has_a_row_per_cpu_and_the_offenders)
 	EXPECT_STREQ("no noise accounting in run 7: tail capture was off (start a run with --tail DURATION)\n",
 		     text);
 	free(text);
+	free(st);
+}
+
+/* A run on CPUs 0-3 and 64 of the 72, two lanes, as status shows it. */
+static struct velox_stats *bound_stats(size_t *size)
+{
+	struct velox_stats *st = stats_area(size);
+
+	if (!st)
+		return NULL;
+	st->run = 3;
+	st->config.lanes = 2;
+	st->config.threads = 1;
+	cpu_set_of(st)[0] = 0xf;
+	cpu_set_of(st)[1] = 1;
+	lanes_of(st)[0].generated = 10;
+	lanes_of(st)[0].delivered = 9;
+	lanes_of(st)[0].dropped = 1;
+	lanes_of(st)[1].generated = 20;
+	lanes_of(st)[1].delivered = 20;
+	/* Past config.lanes: not the run's, never shown. */
+	lanes_of(st)[2].generated = 99;
+	return st;
+}
+
+TEST(status_names_the_runs_cpus_as_a_cpulist)
+{
+	struct printed p;
+	struct velox_stats *st;
+	size_t size;
+	char *text;
+
+	st = bound_stats(&size);
+	ASSERT_NE(NULL, st);
+	vx_print_status(printing(&p), st);
+	text = printed(&p);
+	EXPECT_NE(NULL, strstr(text, ", cpus 0-3,64,\n")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\nlane 1         generated 20, delivered 20, dropped 0\n"))
+		TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "lane 2 ")) TH_LOG("%s", text);
+	free(text);
+	memset(cpu_set_of(st), 0, st->cpu_set_size);
+	vx_print_status(printing(&p), st);
+	text = printed(&p);
+	EXPECT_NE(NULL, strstr(text, ", cpus any,\n")) TH_LOG("%s", text);
+	free(text);
+	free(st);
+}
+
+TEST(status_json_has_cpus_as_a_cpulist_string_and_the_runs_lanes)
+{
+	struct printed p;
+	struct velox_stats *st;
+	size_t size;
+	char *text;
+
+	st = bound_stats(&size);
+	ASSERT_NE(NULL, st);
+	vx_print_status_json(printing(&p), st);
+	text = printed(&p);
+	EXPECT_NE(NULL, strstr(text, ",\"cpus\":\"0-3,64\",")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, ",\"lanes\":[{\"generated\":10,\"delivered\":9,\"dropped\":1},"
+			       "{\"generated\":20,\"delivered\":20,\"dropped\":0}]}\n"))
+		TH_LOG("%s", text);
+	free(text);
+	memset(cpu_set_of(st), 0, st->cpu_set_size);
+	vx_print_status_json(printing(&p), st);
+	text = printed(&p);
+	EXPECT_NE(NULL, strstr(text, ",\"cpus\":\"\",")) TH_LOG("%s", text);
+	free(text);
+	free(st);
+}
+
+/* A config without a set (GET_CONFIG's legacy answer): its 64 bits. */
+TEST(config_json_without_a_set_names_cpus_0_to_63)
+{
+	struct velox_config c = { .cpus = 0x8000000000000003ull };
+	struct printed p;
+	char *text;
+
+	vx_print_config_json(printing(&p), &c, NULL, 0);
+	text = printed(&p);
+	EXPECT_NE(NULL, strstr(text, ",\"cpus\":\"0-1,63\",")) TH_LOG("%s", text);
+	free(text);
+}
+
+TEST(stats_check_takes_the_kernels_layout)
+{
+	struct velox_stats *st;
+	char why[160];
+	size_t size;
+
+	st = bound_stats(&size);
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ(0, vx_stats_check(st, size, why, sizeof(why))) TH_LOG("%s", why);
+	free(st);
+}
+
+/* Each array out of the copy, or off a word: refused, saying which. */
+TEST(stats_check_refuses_arrays_outside_the_copy)
+{
+	static const struct {
+		const char *what;
+		size_t field;
+		__u32 value;
+		const char *says;
+	} bad[] = {
+		{ "lanes past the end", offsetof(struct velox_stats, lane_offset),
+		  0x7fffff00, "lanes at offset" },
+		{ "lanes off a word", offsetof(struct velox_stats, lane_offset),
+		  sizeof(struct velox_stats) + 4, "lanes at offset" },
+		{ "lanes in the fixed part", offsetof(struct velox_stats, lane_offset),
+		  8, "lanes at offset" },
+		{ "noise past the end", offsetof(struct velox_stats, noise_offset),
+		  0xfffffff8, "noise at offset" },
+		{ "set past the end", offsetof(struct velox_stats, cpu_set_size),
+		  4096, "cpu set at offset" },
+		{ "set not whole words", offsetof(struct velox_stats, cpu_set_size),
+		  12, "not whole words" },
+		{ "more slots than room", offsetof(struct velox_stats, slots),
+		  100000, "lanes at offset" },
+		{ "more lanes than slots", offsetof(struct velox_stats, config.lanes),
+		  AREA_SLOTS + 1, "lanes and" },
+		{ "more noise CPUs than slots", offsetof(struct velox_stats, noise_cpus),
+		  AREA_SLOTS + 1, "noise CPUs in" },
+	};
+	struct velox_stats *st;
+	char why[160];
+	size_t size, i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = bound_stats(&size);
+		ASSERT_NE(NULL, st);
+		memcpy((char *)st + bad[i].field, &bad[i].value, sizeof(__u32));
+		why[0] = '\0';
+		EXPECT_EQ(-1, vx_stats_check(st, size, why, sizeof(why)))
+			TH_LOG("%s: taken", bad[i].what);
+		EXPECT_NE(NULL, strstr(why, bad[i].says))
+			TH_LOG("%s: said '%s'", bad[i].what, why);
+		free(st);
+	}
+	st = bound_stats(&size);
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ(-1, vx_stats_check(st, size - 8, why, sizeof(why)))
+		TH_LOG("a copy 8 bytes short of the set taken");
+	st->magic = 0;
+	EXPECT_EQ(-1, vx_stats_check(st, size, why, sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "bad magic")) TH_LOG("%s", why);
 	free(st);
 }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# velox-ctl tail and noise without velox.ko: libvelox's duration parser,
-# cause ranking and tail/noise printers on spikes made up with known
-# answers (tools/testing/libvelox/report_test, kselftest harness), then
-# the command lines that must be refused before any device is opened:
-# each exits 2 with one line naming the option.  KTAP, "N passed, N
-# failed".
+# velox-ctl without velox.ko: libvelox's duration parser, cause ranking
+# and tail/noise printers on spikes made up with known answers
+# (tools/testing/libvelox/report_test, kselftest harness), its CPU lists
+# (cpuset_test), then the command lines that must be refused before any
+# device is opened: each exits 2 with one line naming the option.  KTAP,
+# "N passed, N failed".
 set -uo pipefail
 
 case "${1:-}" in
@@ -23,13 +23,16 @@ trace=$top/tools/velox-trace/velox-trace
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-ktap_plan 9
+ktap_plan 11
 
 if make -s -C "$top/tools/testing/libvelox" >"$out" 2>&1; then
 	"$top/tools/testing/libvelox/report_test" >"$out" 2>&1
 	ktap_subtest report_test $? "$out"
+	"$top/tools/testing/libvelox/cpuset_test" >"$out" 2>&1
+	ktap_subtest cpuset_test $? "$out"
 else
 	ktap_fail report_test "build failed: $(cat "$out")"
+	ktap_fail cpuset_test "build failed"
 fi
 make -s -C "$top" tools >"$out" 2>&1 || ktap_diag "make tools: $(cat "$out")"
 
@@ -46,6 +49,9 @@ refused() {
 	fi
 }
 
+refused cpus_not_a_list_is_refused \
+	"velox-ctl: --cpus: '0-' is not a list of CPUs (0-1,3)" \
+	"$ctl" start --cpus 0-
 refused tail_garbage_is_not_a_duration \
 	"velox-ctl: --tail: 'soon' is not a duration (500ns, 200us, 1.5ms, 2s)" \
 	"$ctl" start --tail soon

@@ -7,12 +7,21 @@
  * offline or came back meanwhile may be -EINVAL either way.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "libvelox.h"
 #include "torture.h"
 
-static struct velox_stats before, after;
+/* Lanes a config can name at most: a lane's number has 16 bits of an id. */
+#define TT_LANES_LIMIT	(1u << (64 - VELOX_TXN_ID_LANE_SHIFT))
+
+/* A session's two snapshots, of its mapping's size. */
+struct tt_pair {
+	struct velox_stats *before;
+	struct velox_stats *after;
+};
 
 static uint64_t hotplug_gen(void)
 {
@@ -25,7 +34,11 @@ static bool hotplug_still(uint64_t h0)
 	return !(h0 & 1) && hotplug_gen() == h0;
 }
 
-/* START wrote back what runs: what we asked, with the threads resolved. */
+/*
+ * START wrote back what runs: what we asked, with the threads resolved.
+ * How it names the CPUs (cpus, or the caller's cpu_set) the uapi leaves
+ * open: GET_CONFIG and the stats area say which they are.
+ */
 static void check_started(const struct velox_config *asked,
 			  const struct velox_config *runs)
 {
@@ -34,6 +47,9 @@ static void check_started(const struct velox_config *asked,
 	want.size = sizeof(want);
 	if (!want.threads)
 		want.threads = runs->threads;
+	want.cpus = runs->cpus;
+	want.cpu_set = runs->cpu_set;
+	want.cpu_set_size = runs->cpu_set_size;
 	if (runs->size != sizeof(*runs) ||
 	    (runs->threads != 1 && runs->threads != 2 && runs->threads != 4) ||
 	    memcmp(&want, runs, sizeof(want)))
@@ -45,16 +61,18 @@ static void check_started(const struct velox_config *asked,
 static void do_start(struct tt_dev *d, const struct velox_info *info, bool valid)
 {
 	uint64_t h0 = hotplug_gen();
-	uint64_t online = tt_cpu_mask("online");
+	char cpus[256], *on;
 	struct velox_config asked;
+	struct tt_cpus online;
 	struct tt_start s;
 	enum tt_op op;
 	int err;
 
+	tt_cpus_read("online", &online);
 	if (valid)
-		tt_config_valid(&s, info, online);
+		tt_config_valid(&s, info, &online);
 	else
-		tt_config_invalid(&s, info, online);
+		tt_config_invalid(&s, info, &online);
 	op = s.size < sizeof(s.cfg) || s.want == E2BIG ? TT_OP_START_BAD_SIZE :
 	     valid ? TT_OP_START_VALID : TT_OP_START_INVALID;
 	asked = s.cfg;
@@ -68,10 +86,12 @@ static void do_start(struct tt_dev *d, const struct velox_info *info, bool valid
 			tt_event(TT_EV_EINVAL_HOTPLUG_RACE);
 			return;
 		}
-		tt_fail(TT_CK_START_VALID, "START lanes %u threads %u cpus %#llx rate %u ring %u (online %#llx): %s, expected success or EBUSY",
-			s.cfg.lanes, s.cfg.threads, (unsigned long long)s.cfg.cpus,
-			s.cfg.rate, s.cfg.ring, (unsigned long long)online,
-			strerror(err));
+		tt_config_cpus(&s, cpus, sizeof(cpus));
+		on = vx_cpulist(online.w, sizeof(online.w));
+		tt_fail(TT_CK_START_VALID, "START lanes %u threads %u %s rate %u ring %u (online %s): %s, expected success or EBUSY",
+			s.cfg.lanes, s.cfg.threads, cpus, s.cfg.rate,
+			s.cfg.ring, on ? on : "?", strerror(err));
+		free(on);
 		return;
 	}
 	if (err == s.want)
@@ -80,68 +100,91 @@ static void do_start(struct tt_dev *d, const struct velox_info *info, bool valid
 		tt_event(TT_EV_EINVAL_HOTPLUG_RACE);
 		return;
 	}
-	tt_fail(TT_CK_START_INVALID, "START with %s (size %zu, lanes %u, cpus %#llx, online %#llx): %s, expected %s",
-		s.why, s.size, s.cfg.lanes, (unsigned long long)s.cfg.cpus,
-		(unsigned long long)online, err ? strerror(err) : "success",
-		strerror(s.want));
+	tt_config_cpus(&s, cpus, sizeof(cpus));
+	on = vx_cpulist(online.w, sizeof(online.w));
+	tt_fail(TT_CK_START_INVALID, "START with %s (size %zu, lanes %u, %s, online %s): %s, expected %s",
+		s.why, s.size, s.cfg.lanes, cpus, on ? on : "?",
+		err ? strerror(err) : "success", strerror(s.want));
+	free(on);
 }
 
 /* STOP returns once the run is stopped and its final counts published. */
-static void do_stop(struct tt_dev *d)
+static void do_stop(struct tt_dev *d, const struct tt_pair *snap)
 {
+	const struct velox_stats *before = snap->before, *after = snap->after;
 	int err;
 
-	if (tt_snapshot(d, &before))
+	if (tt_snapshot(d, snap->before))
 		return;
 	err = tt_dev_ioctl(d, TT_OP_STOP, VELOX_IOC_STOP, NULL);
 	if (err) {
 		tt_fail(TT_CK_STOP, "STOP: %s, expected success", strerror(err));
 		return;
 	}
-	if (tt_snapshot(d, &after))
+	if (tt_snapshot(d, snap->after))
 		return;
 	/* No START since: the run we saw is the run that is now stopped. */
-	if (after.run == before.run && after.state != VELOX_STATE_STOPPED)
+	if (after->run == before->run && after->state != VELOX_STATE_STOPPED)
 		tt_fail(TT_CK_STOP, "STOP returned, run %llu still in state %u",
-			(unsigned long long)after.run, after.state);
+			(unsigned long long)after->run, after->state);
 }
 
-static void do_reset(struct tt_dev *d)
+static void do_reset(struct tt_dev *d, const struct tt_pair *snap)
 {
+	const struct velox_stats *before = snap->before, *after = snap->after;
 	int err;
 
-	if (tt_snapshot(d, &before))
+	if (tt_snapshot(d, snap->before))
 		return;
 	err = tt_dev_ioctl(d, TT_OP_RESET_STATS, VELOX_IOC_RESET_STATS, NULL);
-	if (tt_snapshot(d, &after))
+	if (tt_snapshot(d, snap->after))
 		return;
 	if (err && err != EBUSY) {
 		tt_fail(TT_CK_RESET, "RESET_STATS: %s, expected success or EBUSY",
 			strerror(err));
 		return;
 	}
-	if (after.run != before.run)
+	if (after->run != before->run)
 		return;	/* a START came in between: nothing to say */
-	if (!err && (after.state != VELOX_STATE_STOPPED || !tt_stats_zeroed(&after)))
+	if (!err && (after->state != VELOX_STATE_STOPPED || !tt_stats_zeroed(after)))
 		tt_fail(TT_CK_RESET, "RESET_STATS succeeded, yet run %llu is in state %u, counts %s",
-			(unsigned long long)after.run, after.state,
-			tt_stats_zeroed(&after) ? "zero" : "not zero");
-	if (err == EBUSY && before.state == VELOX_STATE_STOPPED &&
-	    after.state == VELOX_STATE_STOPPED)
+			(unsigned long long)after->run, after->state,
+			tt_stats_zeroed(after) ? "zero" : "not zero");
+	if (err == EBUSY && before->state == VELOX_STATE_STOPPED &&
+	    after->state == VELOX_STATE_STOPPED)
 		tt_fail(TT_CK_RESET, "RESET_STATS: EBUSY, yet run %llu was stopped before and after",
-			(unsigned long long)after.run);
+			(unsigned long long)after->run);
 }
 
-static void do_get_config(struct tt_dev *d)
+/*
+ * GET_CONFIG answers a config that could run.  Half the time it is asked
+ * for the CPU set too, into a set a word longer than the machine's, all
+ * ones: the set comes with cpus 0 and the word past it zeroed.
+ */
+static void do_get_config(struct tt_dev *d, const struct velox_info *info)
 {
 	struct velox_config c = { .size = sizeof(c) };
-	int err = tt_dev_ioctl(d, TT_OP_GET_CONFIG, VELOX_IOC_GET_CONFIG, &c);
+	__u64 set[TT_CPU_SET_WORDS + 1];
+	bool with_set = info->cpu_set_size && !(info->cpu_set_size % 8) &&
+			info->cpu_set_size <= TT_CPU_SET_SIZE && tt_chance(50);
+	int err;
 
+	if (with_set) {
+		memset(set, 0xff, sizeof(set));
+		c.cpu_set = (uintptr_t)set;
+		c.cpu_set_size = info->cpu_set_size + 8;
+	}
+	err = tt_dev_ioctl(d, TT_OP_GET_CONFIG, VELOX_IOC_GET_CONFIG, &c);
 	if (err) {
-		tt_fail(TT_CK_QUERY, "GET_CONFIG: %s", strerror(err));
+		tt_fail(TT_CK_QUERY, "GET_CONFIG%s: %s",
+			with_set ? " with a CPU set" : "", strerror(err));
 		return;
 	}
-	if (c.size != sizeof(c) || c.lanes < 1 || c.lanes > VELOX_LANES_MAX ||
+	if (with_set && (c.cpus || set[info->cpu_set_size / 8]))
+		tt_fail(TT_CK_QUERY, "GET_CONFIG with a CPU set of %u bytes: cpus %#llx, the word past the machine's %#llx: expected both 0",
+			info->cpu_set_size + 8, (unsigned long long)c.cpus,
+			(unsigned long long)set[info->cpu_set_size / 8]);
+	if (c.size != sizeof(c) || c.lanes < 1 || c.lanes > TT_LANES_LIMIT ||
 	    c.rate < 1 || c.rate > VELOX_RATE_MAX || c.ring < VELOX_RING_MIN ||
 	    (c.ring & (c.ring - 1)) || c.bundle < 1 ||
 	    c.bundle > VELOX_BUNDLE_MAX || c.threads == 3 || c.threads > 4)
@@ -151,9 +194,11 @@ static void do_get_config(struct tt_dev *d)
 
 static int do_get_info(struct tt_dev *d, struct velox_info *info)
 {
-	uint64_t present = tt_cpu_mask("present");
+	struct tt_cpus present, possible;
 	int err;
 
+	tt_cpus_read("present", &present);
+	tt_cpus_read("possible", &possible);
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	err = tt_dev_ioctl(d, TT_OP_GET_INFO, VELOX_IOC_GET_INFO, info);
@@ -168,13 +213,14 @@ static int do_get_info(struct tt_dev *d, struct velox_info *info)
 	    info->hist_sub_bits != VELOX_HIST_SUB_BITS ||
 	    info->hist_limit_shift != VELOX_HIST_LIMIT_SHIFT ||
 	    info->max_rate != VELOX_RATE_MAX || info->max_ring != VELOX_RING_MAX ||
-	    info->max_lanes < 1 ||
-	    info->max_lanes > (unsigned int)__builtin_popcountll(present) ||
-	    info->tail_spikes != VELOX_TAIL_SPIKES)
-		tt_fail(TT_CK_QUERY, "GET_INFO: size %u abi %u stats_size %u buckets %u max_lanes %u (present %#llx): not what uapi/linux/velox.h says",
+	    info->max_lanes < 1 || info->max_lanes > tt_cpus_count(&present) ||
+	    info->tail_spikes != VELOX_TAIL_SPIKES ||
+	    info->cpu_set_size != vx_cpu_set_size(tt_cpus_last(&possible) + 1))
+		tt_fail(TT_CK_QUERY, "GET_INFO: size %u abi %u stats_size %u buckets %u max_lanes %u (%lu CPUs present) cpu_set_size %u (CPUs 0-%ld possible): not what uapi/linux/velox.h says",
 			info->size, info->abi_version, info->stats_size,
 			info->hist_buckets, info->max_lanes,
-			(unsigned long long)present);
+			tt_cpus_count(&present), info->cpu_set_size,
+			tt_cpus_last(&possible));
 	return 0;
 }
 
@@ -182,6 +228,7 @@ static int do_get_info(struct tt_dev *d, struct velox_info *info)
 static void session(void)
 {
 	unsigned int ops = tt_rand_range(1, 20);
+	struct tt_pair snap = { NULL, NULL };
 	struct velox_info info;
 	struct tt_dev d;
 
@@ -189,7 +236,9 @@ static void session(void)
 		tt_sleep_us(tt_rand_range(1000, 50000));
 		return;
 	}
-	if (do_get_info(&d, &info))
+	snap.before = tt_stats_alloc(&d);
+	snap.after = tt_stats_alloc(&d);
+	if (!snap.before || !snap.after || do_get_info(&d, &info))
 		goto out_close;
 	while (ops-- && tt_running() && !tt_quiet()) {
 		unsigned int pick = tt_rand_below(100);
@@ -199,11 +248,11 @@ static void session(void)
 		else if (pick < 45)
 			do_start(&d, &info, false);
 		else if (pick < 67)
-			do_stop(&d);
+			do_stop(&d, &snap);
 		else if (pick < 77)
-			do_reset(&d);
+			do_reset(&d, &snap);
 		else if (pick < 90)
-			do_get_config(&d);
+			do_get_config(&d, &info);
 		else
 			do_get_info(&d, &info);
 		/* Mostly let a run run a while; now and then race hard. */
@@ -211,6 +260,8 @@ static void session(void)
 			tt_sleep_us(tt_rand_range(1000, 300000));
 	}
 out_close:
+	free(snap.after);
+	free(snap.before);
 	tt_dev_close(&d);
 }
 

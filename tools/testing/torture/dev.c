@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "libvelox.h"
 #include "torture.h"
 
 #define TT_GEN_UNKNOWN	UINT64_MAX
@@ -96,14 +97,23 @@ int tt_dev_ioctl(struct tt_dev *d, enum tt_op op, unsigned long cmd, void *arg)
 	return tt_op_end(op, ret ? errno : 0);
 }
 
+/* A buffer for a snapshot of @d's whole area; NULL if out of memory. */
+struct velox_stats *tt_stats_alloc(const struct tt_dev *d)
+{
+	return calloc(1, d->size);
+}
+
 /*
- * A consistent copy of the area, as libvelox takes it: the count even and
- * unchanged across the copy, a pause while a publication is being
- * written.  Returns 0, or -1 if the area never held still.
+ * A consistent copy of the whole area into @out (tt_stats_alloc()'s), as
+ * libvelox takes it: the count even and unchanged across the copy, a
+ * pause while a publication is being written; then its arrays checked to
+ * lie inside it.  Returns 0, or -1 if the area never held still or does
+ * not hold together.
  */
 int tt_snapshot(const struct tt_dev *d, struct velox_stats *out)
 {
 	const struct velox_stats *a = d->area;
+	char why[160];
 	uint32_t seq;
 	int tries;
 
@@ -114,7 +124,7 @@ int tt_snapshot(const struct tt_dev *d, struct velox_stats *out)
 			tt_sleep_us(100);
 			continue;
 		}
-		memcpy(out, (const void *)a, sizeof(*out));
+		memcpy(out, (const void *)a, d->size);
 		/* The copy's loads complete before the count is read again. */
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&a->seq, __ATOMIC_RELAXED) == seq)
@@ -129,37 +139,45 @@ int tt_snapshot(const struct tt_dev *d, struct velox_stats *out)
 	if (out->seq != seq)
 		tt_fail(TT_CK_HEADER, "snapshot: seq %u read around the copy, %u inside it",
 			seq, out->seq);
+	if (vx_stats_check(out, d->size, why, sizeof(why))) {
+		tt_fail(TT_CK_HEADER, "snapshot of %zu bytes: %s", d->size, why);
+		return -1;
+	}
 	return 0;
 }
 
-/* A CPU list of sysfs ("online", "present") as a mask of CPUs 0-63. */
-uint64_t tt_cpu_mask(const char *which)
+/*
+ * A CPU list of sysfs ("online", "present") as a set; CPUs from 8192 up
+ * are left out, and an unreadable list is CPU 0 alone.
+ */
+void tt_cpus_read(const char *which, struct tt_cpus *c)
 {
-	char buf[256], *p = buf;
-	uint64_t mask = 0;
-	ssize_t n;
-	int fd;
+	int ret = vx_cpu_set_sysfs(which, c->w, sizeof(c->w), NULL);
 
-	snprintf(buf, sizeof(buf), "/sys/devices/system/cpu/%s", which);
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = 0;
-	while (*p >= '0' && *p <= '9') {
-		unsigned long lo, hi;
-		char *end;
-
-		lo = strtoul(p, &end, 10);
-		hi = lo;
-		if (*end == '-')
-			hi = strtoul(end + 1, &end, 10);
-		for (; lo <= hi && lo < TT_MAX_CPUS; lo++)
-			mask |= 1ull << lo;
-		p = *end == ',' ? end + 1 : end;
+	if (ret && ret != -ERANGE) {
+		memset(c, 0, sizeof(*c));
+		c->w[0] = 1;
 	}
-	return mask;
+}
+
+bool tt_cpus_has(const struct tt_cpus *c, unsigned long cpu)
+{
+	return cpu < TT_CPU_SET_WORDS * 64 &&
+	       (c->w[cpu / 64] & (1ull << (cpu % 64)));
+}
+
+unsigned long tt_cpus_count(const struct tt_cpus *c)
+{
+	return vx_cpu_set_count(c->w, sizeof(c->w));
+}
+
+/* The highest CPU of @c, -1 if none. */
+long tt_cpus_last(const struct tt_cpus *c)
+{
+	int i;
+
+	for (i = TT_CPU_SET_WORDS - 1; i >= 0; i--)
+		if (c->w[i])
+			return i * 64 + 63 - __builtin_clzll(c->w[i]);
+	return -1;
 }

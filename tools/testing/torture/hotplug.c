@@ -8,15 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "libvelox.h"
 #include "torture.h"
 
 /* Poll this long for a run whose CPU went to stop. */
 #define TT_OFFLINE_STOP_WAIT_NS	(15 * 1000000000ull)
-
-static struct velox_stats before, now;
 
 static int set_online(unsigned int cpu, bool online)
 {
@@ -40,26 +40,31 @@ static int set_online(unsigned int cpu, bool online)
 	return err;
 }
 
-/* @cpu went offline under the run in @before: did the run stop for it? */
-static void follow_run(struct tt_dev *d, unsigned int cpu)
+/*
+ * @cpu went offline under the run in @before: did the run stop for it?
+ * @now is a buffer for the snapshots meanwhile.
+ */
+static void follow_run(struct tt_dev *d, unsigned int cpu,
+		       const struct velox_stats *before, struct velox_stats *now)
 {
 	uint64_t deadline = tt_now_ns() + TT_OFFLINE_STOP_WAIT_NS;
+	char *cpus;
 
 	tt_event(TT_EV_OFFLINE_BOUND_RUN);
 	while (tt_now_ns() < deadline && !tt_quiet()) {
-		if (tt_snapshot(d, &now)) {
+		if (tt_snapshot(d, now)) {
 			tt_sleep_us(10000);
 			continue;
 		}
-		tt_check_snapshot(&now);
-		if (now.run != before.run) {
+		tt_check_snapshot(now);
+		if (now->run != before->run) {
 			tt_event(TT_EV_OFFLINE_RUN_RACED);
 			return;
 		}
-		if (now.state == VELOX_STATE_STOPPED) {
-			if (now.stop_reason == VELOX_STOP_CPU_OFFLINE) {
+		if (now->state == VELOX_STATE_STOPPED) {
+			if (now->stop_reason == VELOX_STOP_CPU_OFFLINE) {
 				tt_event(TT_EV_OFFLINE_RUN_STOPPED);
-			} else if (now.stop_reason == VELOX_STOP_USER) {
+			} else if (now->stop_reason == VELOX_STOP_USER) {
 				tt_event(TT_EV_OFFLINE_RUN_RACED);
 			} else {
 				/* A STOP from a module without stop reasons. */
@@ -74,11 +79,32 @@ static void follow_run(struct tt_dev *d, unsigned int cpu)
 		return;
 	}
 	tt_event(TT_EV_OFFLINE_RUN_KEPT);
-	tt_fail(TT_CK_OFFLINE_STOP, "cpu%u went offline, run %llu bound to it (cpus %#llx, %u lanes x %u threads) still running %llu s later",
-		cpu, (unsigned long long)before.run,
-		(unsigned long long)before.config.cpus,
-		before.config.lanes, before.config.threads,
+	cpus = vx_cpulist(velox_stats_cpu_set(before), before->cpu_set_size);
+	tt_fail(TT_CK_OFFLINE_STOP, "cpu%u went offline, run %llu bound to it (cpus %s, %u lanes x %u threads) still running %llu s later",
+		cpu, (unsigned long long)before->run, cpus ? cpus : "?",
+		before->config.lanes, before->config.threads,
 		TT_OFFLINE_STOP_WAIT_NS / 1000000000ull);
+	free(cpus);
+}
+
+/* @cpu is online and @s binds a worker to it. */
+static bool bound_online(const struct velox_stats *s,
+			 const struct tt_cpus *online, unsigned int cpu)
+{
+	return tt_cpus_has(online, cpu) && tt_cpu_bound(s, cpu);
+}
+
+/* Of those CPUs below @ncpus, the @n-th (from 0). */
+static unsigned int nth_bound(const struct velox_stats *s,
+			      const struct tt_cpus *online, unsigned int ncpus,
+			      unsigned long n)
+{
+	unsigned int c;
+
+	for (c = 1; c < ncpus; c++)
+		if (bound_online(s, online, c) && !n--)
+			break;
+	return c;
 }
 
 /*
@@ -88,40 +114,48 @@ static void follow_run(struct tt_dev *d, unsigned int cpu)
  */
 static void toggle(unsigned int ncpus)
 {
-	unsigned int cpu = tt_rand_range(1, ncpus - 1), c, nbound = 0;
-	uint64_t pick = tt_rand(), online = tt_cpu_mask("online");
+	unsigned int cpu = tt_rand_range(1, ncpus - 1);
+	uint64_t pick = tt_rand();
 	bool prefer_bound = tt_chance(60), running = false, watch;
-	unsigned int bound[TT_MAX_CPUS];
+	struct velox_stats *before = NULL, *now = NULL;
 	struct tt_dev d = { .fd = -1 };
+	unsigned long nbound = 0;
+	struct tt_cpus online;
+	unsigned int c;
 
-	if (!tt_quiet() && !tt_dev_open(&d, true))
-		running = !tt_snapshot(&d, &before) &&
-			  before.state == VELOX_STATE_RUNNING;
+	tt_cpus_read("online", &online);
+	if (!tt_quiet() && !tt_dev_open(&d, true)) {
+		before = tt_stats_alloc(&d);
+		now = tt_stats_alloc(&d);
+		running = before && now && !tt_snapshot(&d, before) &&
+			  before->state == VELOX_STATE_RUNNING;
+	}
 	if (running && prefer_bound) {
 		for (c = 1; c < ncpus; c++)
-			if ((online & (1ull << c)) && tt_cpu_bound(&before.config, c))
-				bound[nbound++] = c;
+			nbound += bound_online(before, &online, c);
 		if (nbound)
-			cpu = bound[pick % nbound];
+			cpu = nth_bound(before, &online, ncpus, pick % nbound);
 	}
-	watch = running && (online & (1ull << cpu)) &&
-		tt_cpu_bound(&before.config, cpu);
+	watch = running && tt_cpus_has(&online, cpu) &&
+		tt_cpu_bound(before, cpu);
 	if (!watch)
 		tt_dev_close(&d);
-	if (!(online & (1ull << cpu))) {
+	if (!tt_cpus_has(&online, cpu))
 		set_online(cpu, true);
-		return;
-	}
-	if (!set_online(cpu, false) && watch)
-		follow_run(&d, cpu);
+	else if (!set_online(cpu, false) && watch)
+		follow_run(&d, cpu, before, now);
 	tt_dev_close(&d);
+	free(now);
+	free(before);
 }
 
 void tt_hotplug(void)
 {
-	uint64_t present = tt_cpu_mask("present");
-	unsigned int ncpus = 64 - __builtin_clzll(present), cpu;
+	struct tt_cpus present, online;
+	unsigned int ncpus, cpu;
 
+	tt_cpus_read("present", &present);
+	ncpus = tt_cpus_last(&present) + 1;
 	if (ncpus < 2)
 		return;
 	while (tt_running()) {
@@ -129,8 +163,9 @@ void tt_hotplug(void)
 		if (tt_running())
 			toggle(ncpus);
 	}
-	for (cpu = 1; cpu < ncpus; cpu++)
-		if (!(tt_cpu_mask("online") & (1ull << cpu)) &&
-		    set_online(cpu, true))
+	for (cpu = 1; cpu < ncpus; cpu++) {
+		tt_cpus_read("online", &online);
+		if (!tt_cpus_has(&online, cpu) && set_online(cpu, true))
 			tt_fail(TT_CK_HOTPLUG, "cpu%u stays offline at the end", cpu);
+	}
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "libvelox.h"
 #include "names.h"
 #include "torture.h"
 
@@ -49,15 +50,15 @@ static uint64_t bucket_hi(unsigned int i)
 /* Every count of a run zeroed: RESET_STATS, or no run yet. */
 bool tt_stats_zeroed(const struct velox_stats *s)
 {
+	const struct velox_lane_counters *lane = velox_stats_lanes(s);
 	const __u64 *c = counters(s);
 	unsigned int i;
 
 	for (i = 0; i < NCOUNTERS; i++)
 		if (c[i])
 			return false;
-	for (i = 0; i < VELOX_LANES_MAX; i++)
-		if (s->lane[i].generated || s->lane[i].delivered ||
-		    s->lane[i].dropped)
+	for (i = 0; i < s->slots; i++)
+		if (lane[i].generated || lane[i].delivered || lane[i].dropped)
 			return false;
 	for (i = 0; i < VELOX_STAGES; i++)
 		if (s->hist[i].count)
@@ -65,16 +66,29 @@ bool tt_stats_zeroed(const struct velox_stats *s)
 	return true;
 }
 
-/* A worker is bound to @cpu: round-robin over @cfg->cpus' set bits. */
-bool tt_cpu_bound(const struct velox_config *cfg, unsigned int cpu)
+/* A CPU of @s's CPU set. */
+static bool in_cpu_set(const struct velox_stats *s, unsigned long cpu)
 {
-	unsigned int workers = cfg->lanes * cfg->threads, k = 0, c;
+	return cpu / 64 < s->cpu_set_size / 8 &&
+	       (velox_stats_cpu_set(s)[cpu / 64] & (1ull << (cpu % 64)));
+}
 
-	if (!cfg->cpus || !(cfg->cpus & (1ull << cpu)))
+/*
+ * A worker of @s's run is bound to @cpu: round-robin over the CPUs of its
+ * set in id order, so the first lanes * threads of them.
+ */
+bool tt_cpu_bound(const struct velox_stats *s, unsigned long cpu)
+{
+	unsigned long workers = (unsigned long)s->config.lanes *
+				s->config.threads;
+	const __u64 *set = velox_stats_cpu_set(s);
+	unsigned long k = 0, w;
+
+	if (!in_cpu_set(s, cpu))
 		return false;
-	for (c = 0; c < cpu; c++)
-		if (cfg->cpus & (1ull << c))
-			k++;
+	for (w = 0; w < cpu / 64; w++)
+		k += __builtin_popcountll(set[w]);
+	k += __builtin_popcountll(set[cpu / 64] & ((1ull << (cpu % 64)) - 1));
 	return k < workers;
 }
 
@@ -146,7 +160,8 @@ static void check_stop_reason(const struct velox_stats *s)
 {
 	if (s->stop_reason != VELOX_STOP_NONE)
 		tt->stop_reason_seen = 1;
-	if (s->stop_reason == VELOX_STOP_CPU_OFFLINE && !s->config.cpus)
+	if (s->stop_reason == VELOX_STOP_CPU_OFFLINE &&
+	    !vx_cpu_set_count(velox_stats_cpu_set(s), s->cpu_set_size))
 		tt_fail(TT_CK_STOP_REASON, "run %llu stopped for a CPU going offline, but its threads were bound to none",
 			(unsigned long long)s->run);
 	if (s->stop_reason == VELOX_STOP_NONE && tt->stop_reason_seen)
@@ -158,13 +173,14 @@ static void check_stop_reason(const struct velox_stats *s)
 /* A stopped run's counts are final: the conservation laws hold exactly. */
 static void check_stopped(const struct velox_stats *s)
 {
+	const struct velox_lane_counters *lane = velox_stats_lanes(s);
 	const struct velox_counters *t = &s->total;
 	unsigned long long run = s->run;
 	__u64 gen = 0, del = 0, drop = 0, flushes = 0;
 	unsigned int i;
 
-	for (i = 0; i < VELOX_LANES_MAX; i++) {
-		const struct velox_lane_counters *l = &s->lane[i];
+	for (i = 0; i < s->slots; i++) {
+		const struct velox_lane_counters *l = &lane[i];
 
 		if (l->generated != l->delivered + l->dropped)
 			tt_fail(TT_CK_CONSERVATION, "run %llu stopped, lane %u: generated %llu != delivered %llu + dropped %llu",
@@ -222,9 +238,34 @@ static void check_stopped(const struct velox_stats *s)
 			(unsigned long long)s->start_ns);
 }
 
+/*
+ * The run's CPU set, as the uapi lays the area out: behind the fixed part,
+ * the machine's size, naming CPUs that have a slot (a possible CPU id),
+ * the fixed part's own fields for it zero.
+ */
+static void check_cpu_set(const struct velox_stats *s)
+{
+	const struct velox_config *c = &s->config;
+	long last = -1, w;
+
+	for (w = s->cpu_set_size / 8 - 1; w >= 0 && last < 0; w--)
+		if (velox_stats_cpu_set(s)[w])
+			last = w * 64 + 63 -
+			       __builtin_clzll(velox_stats_cpu_set(s)[w]);
+	if (c->cpus || c->cpu_set || c->cpu_set_size || c->__reserved1 ||
+	    s->__reserved || !s->cpu_set_size || last >= (long)s->slots)
+		tt_fail(TT_CK_HEADER, "run %llu: config cpus %#llx cpu_set %#llx cpu_set_size %u __reserved1 %u, expected 0; area __reserved %u; its CPU set %u bytes, up to CPU %ld of %u slots",
+			(unsigned long long)s->run,
+			(unsigned long long)c->cpus,
+			(unsigned long long)c->cpu_set, c->cpu_set_size,
+			c->__reserved1, s->__reserved, s->cpu_set_size, last,
+			s->slots);
+}
+
 void tt_check_snapshot(const struct velox_stats *s)
 {
-	unsigned int i, lanes;
+	const struct velox_lane_counters *lane = velox_stats_lanes(s);
+	unsigned int i;
 
 	if (s->magic != VELOX_STATS_MAGIC || s->abi_version != VELOX_ABI_VERSION ||
 	    s->size < sizeof(*s) || (s->seq & 1) ||
@@ -235,6 +276,7 @@ void tt_check_snapshot(const struct velox_stats *s)
 			s->seq, s->state, s->stop_reason);
 		return;
 	}
+	check_cpu_set(s);
 	for (i = 0; i < VELOX_STAGES; i++)
 		check_hist(s, i);
 	if (s->total.seq_errors)
@@ -245,11 +287,14 @@ void tt_check_snapshot(const struct velox_stats *s)
 		if (s->total.__reserved[i])
 			tt_fail(TT_CK_HEADER, "total.__reserved[%u] = %llu", i,
 				(unsigned long long)s->total.__reserved[i]);
-	lanes = s->config.lanes < VELOX_LANES_MAX ? s->config.lanes : VELOX_LANES_MAX;
-	for (i = lanes; i < VELOX_LANES_MAX; i++)
-		if (s->lane[i].generated || s->lane[i].delivered || s->lane[i].dropped)
-			tt_fail(TT_CK_HEADER, "run %llu has %u lanes, lane %u counts",
-				(unsigned long long)s->run, lanes, i);
+	/* vx_stats_check() saw to config.lanes <= slots. */
+	for (i = s->config.lanes; i < s->slots; i++)
+		if (lane[i].generated || lane[i].delivered || lane[i].dropped) {
+			tt_fail(TT_CK_HEADER, "run %llu has %u lanes, lane %u of %u slots counts",
+				(unsigned long long)s->run, s->config.lanes, i,
+				s->slots);
+			break;
+		}
 	if (s->run == 0) {
 		if (s->state != VELOX_STATE_STOPPED || !tt_stats_zeroed(s) ||
 		    s->stop_reason != VELOX_STOP_NONE)
@@ -288,9 +333,23 @@ static int state_rank(__u32 state)
 /* @p, then @s, from one mapping of one module. */
 void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s)
 {
+	const struct velox_lane_counters *pl = velox_stats_lanes(p);
+	const struct velox_lane_counters *sl = velox_stats_lanes(s);
 	const __u64 *pc = counters(p), *sc = counters(s);
 	unsigned long long run = s->run;
 	unsigned int i, k;
+
+	/* One mapping of one module: its layout never changes. */
+	if (s->slots != p->slots || s->lane_offset != p->lane_offset ||
+	    s->noise_offset != p->noise_offset ||
+	    s->cpu_set_offset != p->cpu_set_offset ||
+	    s->cpu_set_size != p->cpu_set_size) {
+		tt_fail(TT_CK_HEADER, "one mapping's layout changed: slots %u -> %u, offsets %u/%u/%u -> %u/%u/%u, CPU set %u -> %u bytes",
+			p->slots, s->slots, p->lane_offset, p->noise_offset,
+			p->cpu_set_offset, s->lane_offset, s->noise_offset,
+			s->cpu_set_offset, p->cpu_set_size, s->cpu_set_size);
+		return;
+	}
 
 	if (s->publishes < p->publishes || s->run < p->run) {
 		tt_fail(TT_CK_STATE_ORDER, "went back: publication %llu run %llu after publication %llu run %llu",
@@ -307,7 +366,9 @@ void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s)
 		tt_fail(TT_CK_STATE_ORDER, "run %llu went from state %u back to %u",
 			run, p->state, s->state);
 	if (s->start_ns != p->start_ns ||
-	    memcmp(&s->config, &p->config, sizeof(s->config)))
+	    memcmp(&s->config, &p->config, sizeof(s->config)) ||
+	    memcmp(velox_stats_cpu_set(s), velox_stats_cpu_set(p),
+		   s->cpu_set_size))
 		tt_fail(TT_CK_STATE_ORDER, "run %llu: its start time or config changed",
 			run);
 	if (s->state == VELOX_STATE_STOPPED && tt_stats_zeroed(s)) {
@@ -317,7 +378,7 @@ void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s)
 	}
 	if (p->state == VELOX_STATE_STOPPED) {
 		if (memcmp(&s->total, &p->total, sizeof(s->total)) ||
-		    memcmp(s->lane, p->lane, sizeof(s->lane)) ||
+		    memcmp(sl, pl, s->slots * sizeof(*sl)) ||
 		    memcmp(s->hist, p->hist, sizeof(s->hist)))
 			tt_fail(TT_CK_STOPPED_FROZEN, "run %llu stopped, yet its counts changed (generated %llu -> %llu, delivered %llu -> %llu) and are not zero",
 				run, (unsigned long long)p->total.generated,
@@ -338,18 +399,17 @@ void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s)
 				run, p->state, s->state, velox_counter_name(i),
 				(unsigned long long)pc[i],
 				(unsigned long long)sc[i]);
-	for (i = 0; i < VELOX_LANES_MAX; i++)
-		if (s->lane[i].generated < p->lane[i].generated ||
-		    s->lane[i].delivered < p->lane[i].delivered ||
-		    s->lane[i].dropped < p->lane[i].dropped)
+	for (i = 0; i < s->slots; i++)
+		if (sl[i].generated < pl[i].generated ||
+		    sl[i].delivered < pl[i].delivered ||
+		    sl[i].dropped < pl[i].dropped)
 			tt_fail(TT_CK_MONOTONIC, "run %llu lane %u went back: %llu/%llu/%llu -> %llu/%llu/%llu generated/delivered/dropped",
-				run, i,
-				(unsigned long long)p->lane[i].generated,
-				(unsigned long long)p->lane[i].delivered,
-				(unsigned long long)p->lane[i].dropped,
-				(unsigned long long)s->lane[i].generated,
-				(unsigned long long)s->lane[i].delivered,
-				(unsigned long long)s->lane[i].dropped);
+				run, i, (unsigned long long)pl[i].generated,
+				(unsigned long long)pl[i].delivered,
+				(unsigned long long)pl[i].dropped,
+				(unsigned long long)sl[i].generated,
+				(unsigned long long)sl[i].delivered,
+				(unsigned long long)sl[i].dropped);
 	for (i = 0; i < VELOX_STAGES; i++) {
 		if (s->hist[i].count < p->hist[i].count)
 			tt_fail(TT_CK_MONOTONIC, "run %llu hist[%u] count went back from %llu to %llu",

@@ -9,14 +9,37 @@
 
 #include "torture.h"
 
-/* The snapshot being taken is snap[cur], the one before snap[cur ^ 1]. */
+/*
+ * The snapshot being taken is snap[cur], the one before snap[cur ^ 1];
+ * both of the size of the area last mapped.
+ */
 static struct velox_stats *snap[2];
+static size_t snap_size;
 static unsigned int cur;
+
+/* Room for @d's area in both snapshots; false if out of memory. */
+static bool snap_fit(const struct tt_dev *d, struct tt_history *h)
+{
+	unsigned int i;
+
+	if (d->size == snap_size)
+		return true;
+	/* Another area than the last one: nothing to compare with. */
+	h->have = false;
+	for (i = 0; i < 2; i++) {
+		free(snap[i]);
+		snap[i] = tt_stats_alloc(d);
+	}
+	snap_size = snap[0] && snap[1] ? d->size : 0;
+	return snap_size;
+}
 
 static void hold(struct tt_dev *d, struct tt_history *h)
 {
 	uint64_t until = tt_now_ns() + tt_rand_range(10, 500) * 1000000ull;
 
+	if (!snap_fit(d, h))
+		return;
 	if (d->gen != h->gen || d->gen == UINT64_MAX) {
 		if (h->have)
 			tt_event(TT_EV_RELOAD_SEEN);
@@ -42,10 +65,6 @@ void tt_reader(void)
 	struct tt_history h = { .have = false, .gen = UINT64_MAX };
 	struct tt_dev d;
 
-	snap[0] = malloc(sizeof(struct velox_stats));
-	snap[1] = malloc(sizeof(struct velox_stats));
-	if (!snap[0] || !snap[1])
-		return;
 	while (tt_running()) {
 		if (tt_quiet() || tt_dev_open(&d, true)) {
 			tt_sleep_us(tt_rand_range(1000, 20000));

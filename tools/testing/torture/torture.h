@@ -22,7 +22,9 @@
 #define TT_DEBUGFS	"/sys/kernel/debug/velox"
 #define TT_MAX_PROCS	16
 #define TT_MAX_ERRNO	134	/* errno values counted one by one */
-#define TT_MAX_CPUS	64
+/* CPU sets the torture draws from: CPUs 0-8191 (x86's NR_CPUS at most). */
+#define TT_CPU_SET_SIZE	1024
+#define TT_CPU_SET_WORDS (TT_CPU_SET_SIZE / 8)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -163,7 +165,15 @@ const char *tt_op_name(enum tt_op op);
 const char *tt_event_name(enum tt_event ev);
 const char *tt_check_name(enum tt_check ck);
 
-/* dev.c: the device, its stats area, coping with the module coming and going */
+/* A CPU set of sysfs's, in the uapi's layout. */
+struct tt_cpus {
+	__u64 w[TT_CPU_SET_WORDS];
+};
+
+/*
+ * dev.c: the device, its stats area (a snapshot is a copy of all of it,
+ * @size bytes), coping with the module coming and going
+ */
 struct tt_dev {
 	int fd;
 	const struct velox_stats *area;
@@ -175,25 +185,35 @@ int tt_dev_open(struct tt_dev *d, bool map);
 void tt_dev_close(struct tt_dev *d);
 int tt_dev_ioctl(struct tt_dev *d, enum tt_op op, unsigned long cmd,
 		 void *arg);
+struct velox_stats *tt_stats_alloc(const struct tt_dev *d);
 int tt_snapshot(const struct tt_dev *d, struct velox_stats *out);
-uint64_t tt_cpu_mask(const char *which);
+void tt_cpus_read(const char *which, struct tt_cpus *c);
+bool tt_cpus_has(const struct tt_cpus *c, unsigned long cpu);
+unsigned long tt_cpus_count(const struct tt_cpus *c);
+long tt_cpus_last(const struct tt_cpus *c);
 
-/* config_gen.c: configs to START with */
+/*
+ * config_gen.c: configs to START with; cfg.cpu_set, when set, points to
+ * @set (so a struct tt_start stays where it was filled in).  @set has
+ * room past a CPU set of TT_CPU_SET_SIZE for a longer one, zero there.
+ */
 #define TT_START_BUF	4200	/* beyond PAGE_SIZE, for -E2BIG */
 struct tt_start {
 	union {
 		struct velox_config cfg;
 		unsigned char raw[TT_START_BUF];
 	};
+	__u64 set[TT_CPU_SET_WORDS + 4];
 	size_t size;		/* bytes to pass (may differ from sizeof) */
 	int want;		/* errno a STOPPED module answers */
 	const char *why;	/* what makes it invalid, or "valid" */
 	bool cpus_sensitive;	/* validity depends on which CPUs are online */
 };
 void tt_config_valid(struct tt_start *s, const struct velox_info *info,
-		     uint64_t online);
+		     const struct tt_cpus *online);
 void tt_config_invalid(struct tt_start *s, const struct velox_info *info,
-		       uint64_t online);
+		       const struct tt_cpus *online);
+void tt_config_cpus(const struct tt_start *s, char *buf, size_t len);
 
 /* invariants.c: what every snapshot, and every pair of them, must satisfy */
 struct tt_history {
@@ -204,7 +224,7 @@ struct tt_history {
 void tt_check_snapshot(const struct velox_stats *s);
 void tt_check_pair(const struct velox_stats *p, const struct velox_stats *s);
 bool tt_stats_zeroed(const struct velox_stats *s);
-bool tt_cpu_bound(const struct velox_config *cfg, unsigned int cpu);
+bool tt_cpu_bound(const struct velox_stats *s, unsigned long cpu);
 
 /* The roles, each a loop until tt->end_ns. */
 void tt_control(void);

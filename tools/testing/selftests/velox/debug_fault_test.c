@@ -129,17 +129,21 @@ static int engine_state(int fd)
 {
 	struct velox_info info = { .size = sizeof(info) };
 	const struct velox_stats *area;
-	struct velox_stats snap;
+	struct velox_stats *snap;
 	int state = -1;
 
 	if (velox_ioctl(fd, VELOX_IOC_GET_INFO, &info))
 		return -1;
-	area = mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0);
-	if (area == MAP_FAILED)
+	snap = malloc(info.stats_size);
+	if (!snap)
 		return -1;
-	if (velox_read_stats(area, &snap))
-		state = snap.state;
-	munmap((void *)area, info.stats_size);
+	area = mmap(NULL, info.stats_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (area != MAP_FAILED) {
+		if (velox_read_stats(area, snap, info.stats_size))
+			state = snap->state;
+		munmap((void *)area, info.stats_size);
+	}
+	free(snap);
 	return state;
 }
 
@@ -206,16 +210,24 @@ static void get_config(struct __test_metadata *_metadata, int fd,
 	ASSERT_ERRNO(0, velox_ioctl(fd, VELOX_IOC_GET_CONFIG, cfg));
 }
 
-/* Two lanes of two threads each, bound: START's plain allocations. */
+/*
+ * Two lanes of two threads each, bound to CPUs 0-1 by a CPU set: START's
+ * plain allocations, the copy of the set among them.
+ */
 TEST_F_TIMEOUT(velox_fault, start_unwinds_every_allocation_failure, 600)
 {
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8] = { 0x3 };
+	struct velox_info info = { .size = sizeof(info) };
 	struct velox_config cfg;
 	int fd = velox_open(_metadata);
 
+	ASSERT_ERRNO(0, velox_ioctl(fd, VELOX_IOC_GET_INFO, &info));
 	get_config(_metadata, fd, &cfg);
 	cfg.lanes = 2;
 	cfg.threads = 2;
-	cfg.cpus = 0x3;
+	cfg.cpus = 0;
+	cfg.cpu_set = (uintptr_t)set;
+	cfg.cpu_set_size = info.cpu_set_size;
 	cfg.rate = 1000;
 	EXPECT_LT(0, start_every_fault(_metadata, fd, &cfg, "START"));
 	close(fd);

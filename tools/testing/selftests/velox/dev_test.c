@@ -5,6 +5,7 @@
  */
 #include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "velox_test.h"
@@ -47,6 +48,43 @@ TEST_F(velox_dev, get_info_reports_abi_version)
 	EXPECT_EQ(VELOX_ABI_VERSION, info.abi_version);
 	EXPECT_EQ(sizeof(info), info.size)
 		TH_LOG("the size written back is min(caller's, kernel's)");
+}
+
+/* The highest CPU id of sysfs's possible list ("0-71": 71), or -1. */
+static long last_possible_cpu(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char text[4096];
+	long cpu = -1;
+	size_t n;
+
+	if (!f)
+		return -1;
+	if (fgets(text, sizeof(text), f)) {
+		/* The number after the last '-' or ',', or the only one. */
+		n = strcspn(text, "\n");
+		while (n > 0 && text[n - 1] != '-' && text[n - 1] != ',')
+			n--;
+		cpu = strtol(text + n, NULL, 10);
+	}
+	fclose(f);
+	return cpu;
+}
+
+/*
+ * A lane per online CPU, however many; a CPU set as long as the possible
+ * CPU ids need, in whole 64-bit words.
+ */
+TEST_F(velox_dev, get_info_sizes_lanes_and_cpu_sets_for_this_machine)
+{
+	struct velox_info info = { .size = sizeof(info) };
+	long last = last_possible_cpu();
+
+	ASSERT_LE(0, last) TH_LOG("/sys/devices/system/cpu/possible unreadable");
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_INFO, &info));
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), info.max_lanes);
+	EXPECT_EQ((last + 64) / 64 * 8, info.cpu_set_size)
+		TH_LOG("CPUs 0-%ld possible", last);
 }
 
 TEST_F(velox_dev, get_info_shorter_than_v1_is_einval)

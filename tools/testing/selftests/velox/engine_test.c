@@ -7,6 +7,8 @@
  * with the mapping.  Nothing here asserts a duration: the VM's speed
  * varies.
  */
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/statvfs.h>
@@ -23,7 +25,7 @@ FIXTURE(velox_engine) {
 	struct velox_info info;
 	struct velox_config defaults;	/* the module parameters' */
 	const struct velox_stats *area;
-	struct velox_stats snap;	/* the area, as last read */
+	struct velox_stats *snap;	/* the area, as last read */
 };
 
 FIXTURE_SETUP(velox_engine)
@@ -35,12 +37,14 @@ FIXTURE_SETUP(velox_engine)
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG,
 				    &self->defaults));
 	self->area = velox_map_stats(_metadata, self->fd, &self->info);
+	self->snap = velox_alloc_stats(_metadata, &self->info);
 }
 
 /* Whatever a case did, the next one starts from a stopped pipeline. */
 FIXTURE_TEARDOWN(velox_engine)
 {
 	EXPECT_EQ(0, velox_ioctl(self->fd, VELOX_IOC_STOP, NULL));
+	free(self->snap);
 	munmap((void *)self->area, self->info.stats_size);
 	close(self->fd);
 }
@@ -53,11 +57,12 @@ static void check_run(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(velox_engine) *self, const char *what,
 		      bool need_traffic)
 {
-	const struct velox_counters *c = &self->snap.total;
+	const struct velox_counters *c = &self->snap->total;
+	const struct velox_lane_counters *lane;
 	__u64 gen = 0, del = 0, drop = 0;
 
 	read_stats(self);
-	ASSERT_EQ(VELOX_STATE_STOPPED, self->snap.state)
+	ASSERT_EQ(VELOX_STATE_STOPPED, self->snap->state)
 		TH_LOG("%s: state after STOP", what);
 	if (need_traffic) {
 		ASSERT_LT(0u, c->generated) TH_LOG("%s: nothing generated", what);
@@ -72,15 +77,19 @@ static void check_run(struct __test_metadata *_metadata,
 		TH_LOG("%s: book quantity not conserved: 2 * filled %llu + resting %llu + cancelled %llu + expired %llu + rejected %llu",
 		       what, c->filled_qty, c->resting_qty, c->cancelled_qty,
 		       c->expired_qty, c->rejected_qty);
-	for (__u32 i = 0; i < self->snap.config.lanes && i < VELOX_LANES_MAX; i++) {
-		gen += self->snap.lane[i].generated;
-		del += self->snap.lane[i].delivered;
-		drop += self->snap.lane[i].dropped;
+	ASSERT_GE(self->snap->slots, self->snap->config.lanes)
+		TH_LOG("%s: %u lanes in %u slots", what, self->snap->config.lanes,
+		       self->snap->slots);
+	lane = velox_stats_lanes(self->snap);
+	for (__u32 i = 0; i < self->snap->config.lanes; i++) {
+		gen += lane[i].generated;
+		del += lane[i].delivered;
+		drop += lane[i].dropped;
 	}
 	ASSERT_EQ(c->generated, gen) TH_LOG("%s: lanes' generated", what);
 	ASSERT_EQ(c->delivered, del) TH_LOG("%s: lanes' delivered", what);
 	ASSERT_EQ(c->dropped, drop) TH_LOG("%s: lanes' dropped", what);
-	ASSERT_EQ(c->sampled, self->snap.hist[VELOX_STAGE_E2E].count)
+	ASSERT_EQ(c->sampled, self->snap->hist[VELOX_STAGE_E2E].count)
 		TH_LOG("%s: the e2e histogram holds what was sampled", what);
 }
 
@@ -149,7 +158,7 @@ TEST_F_TIMEOUT(velox_engine, fifty_start_stop_cycles_conserve_exactly,
 		c.seed = i;
 		snprintf(what, sizeof(what), "cycle %d", i + 1);
 		run_for(_metadata, self, &c, 20 + i % 5 * 10, what);
-		ASSERT_NE(0u, self->snap.run) TH_LOG("%s: run counter", what);
+		ASSERT_NE(0u, self->snap->run) TH_LOG("%s: run counter", what);
 	}
 }
 
@@ -167,7 +176,7 @@ TEST_F_TIMEOUT(velox_engine, every_backoff_and_policy_runs_and_stops,
 			snprintf(what, sizeof(what), "backoff %d policy %d", b, p);
 			run_for(_metadata, self, &c, 100, what);
 			if (p == VELOX_POLICY_BLOCK) {
-				ASSERT_EQ(0u, self->snap.total.dropped)
+				ASSERT_EQ(0u, self->snap->total.dropped)
 					TH_LOG("%s: drops under block", what);
 			}
 		}
@@ -184,10 +193,10 @@ TEST_F_TIMEOUT(velox_engine, two_lanes_share_the_book, LONG_TIMEOUT)
 	c.rate = 400000;
 	run_for(_metadata, self, &c, 300, "two lanes");
 	for (int i = 0; i < 2; i++) {
-		EXPECT_LT(0u, self->snap.lane[i].delivered)
+		EXPECT_LT(0u, velox_stats_lanes(self->snap)[i].delivered)
 			TH_LOG("lane %d delivered nothing", i);
 	}
-	EXPECT_EQ(self->snap.total.delivered, self->snap.total.orders)
+	EXPECT_EQ(self->snap->total.delivered, self->snap->total.orders)
 		TH_LOG("the book took what the lanes delivered");
 }
 
@@ -204,8 +213,8 @@ TEST_F_TIMEOUT(velox_engine, stop_while_rings_are_full, LONG_TIMEOUT)
 		c.policy = p;
 		c.backoff = VELOX_BACKOFF_SPIN;
 		run_for(_metadata, self, &c, 30, what);
-		ASSERT_LT(0u, self->snap.total.full_waits +
-			      self->snap.total.dropped)
+		ASSERT_LT(0u, self->snap->total.full_waits +
+			      self->snap->total.dropped)
 			TH_LOG("%s: rings never filled (no drop, no wait)", what);
 	}
 }
@@ -216,10 +225,10 @@ TEST_F_TIMEOUT(velox_engine, start_right_after_stop, LONG_TIMEOUT)
 	__u64 run0;
 
 	read_stats(self);
-	run0 = self->snap.run;
+	run0 = self->snap->run;
 	for (int i = 0; i < 5; i++)
 		run_for(_metadata, self, &c, 0, "back to back");
-	EXPECT_EQ(run0 + 5, self->snap.run) TH_LOG("the run counter");
+	EXPECT_EQ(run0 + 5, self->snap->run) TH_LOG("the run counter");
 }
 
 /*
@@ -242,7 +251,7 @@ TEST_F_TIMEOUT(velox_engine, read_returns_every_spike_in_whole_records,
 	c.sample = 1;
 	c.rate = 20000;
 	run_for(_metadata, self, &c, 100, "tail run");
-	ASSERT_LT(0u, self->snap.total.tail_captured);
+	ASSERT_LT(0u, self->snap->total.tail_captured);
 
 	EXPECT_EQ(-1, pread(self->fd, buf, size - 1, 0));
 	EXPECT_EQ(EINVAL, errno);
@@ -261,7 +270,7 @@ TEST_F_TIMEOUT(velox_engine, read_returns_every_spike_in_whole_records,
 		total += n;
 	}
 	ASSERT_EQ(0, n) TH_LOG("read: %s", strerror(errno));
-	EXPECT_EQ(self->snap.total.tail_captured * size, total);
+	EXPECT_EQ(self->snap->total.tail_captured * size, total);
 }
 
 /*
@@ -280,12 +289,12 @@ TEST_F_TIMEOUT(velox_engine, drops_leave_no_spike_partial, LONG_TIMEOUT)
 	c.sample = 1;
 	c.tail_ns = 1;
 	run_for(_metadata, self, &c, 100, "overload, drop, tail");
-	ASSERT_LT(0u, self->snap.total.dropped);
-	ASSERT_LT(0u, self->snap.total.tail_captured);
-	EXPECT_EQ(0u, self->snap.total.tail_partial)
+	ASSERT_LT(0u, self->snap->total.dropped);
+	ASSERT_LT(0u, self->snap->total.tail_captured);
+	EXPECT_EQ(0u, self->snap->total.tail_partial)
 		TH_LOG("%llu of %llu spikes partial",
-		       self->snap.total.tail_partial,
-		       self->snap.total.tail_captured);
+		       self->snap->total.tail_partial,
+		       self->snap->total.tail_captured);
 }
 
 /* START writes back what runs: the thread count it chose for 0. */
@@ -306,10 +315,10 @@ TEST_F(velox_engine, start_with_threads_0_writes_back_the_count_it_chose)
 		TH_LOG("START wrote back %u threads, GET_CONFIG says %u",
 		       c.threads, running.threads);
 	read_stats(self);
-	EXPECT_EQ(VELOX_STATE_RUNNING, self->snap.state);
-	EXPECT_EQ(self->snap.config.threads, c.threads)
+	EXPECT_EQ(VELOX_STATE_RUNNING, self->snap->state);
+	EXPECT_EQ(self->snap->config.threads, c.threads)
 		TH_LOG("START wrote back %u threads, the stats area says %u",
-		       c.threads, self->snap.config.threads);
+		       c.threads, self->snap->config.threads);
 }
 
 /* A longer caller gets the kernel's size back, and its tail untouched. */
@@ -331,6 +340,168 @@ TEST_F(velox_engine, start_writes_back_the_smaller_size)
 		EXPECT_EQ(0u, big.future[i])
 			TH_LOG("the kernel wrote tail word %zu", i);
 	}
+}
+
+/*
+ * Of the CPUs this process may run on, which are online, the lowest and
+ * the highest into @cpus; returns how many differ (0: none found).
+ */
+static int allowed_cpus(int cpus[2])
+{
+	const int max = VELOX_CPU_SET_SIZE_MAX * 8;
+	size_t size = CPU_ALLOC_SIZE(max);
+	cpu_set_t *set = CPU_ALLOC(max);
+	int n = 0;
+
+	if (set && !sched_getaffinity(0, size, set))
+		for (int c = 0; c < max; c++)
+			if (CPU_ISSET_S(c, size, set)) {
+				cpus[n ? 1 : 0] = c;
+				n = n ? 2 : 1;
+			}
+	CPU_FREE(set);
+	return n;
+}
+
+static void set_cpu(__u64 *set, int cpu)
+{
+	set[cpu / 64] |= 1ull << (cpu % 64);
+}
+
+/* A CPU set of @words words naming @n of @cpus, in @c. */
+static void use_cpu_set(struct velox_config *c, __u64 *set, size_t words,
+			const int *cpus, int n)
+{
+	memset(set, 0, words * sizeof(*set));
+	for (int i = 0; i < n; i++)
+		set_cpu(set, cpus[i]);
+	c->cpus = 0;
+	c->cpu_set = (uintptr_t)set;
+	c->cpu_set_size = words * sizeof(*set);
+}
+
+/*
+ * Where the arrays behind the fixed part lie: 8-aligned, inside the area,
+ * a slot for every lane; the fixed part's own CPU fields 0.
+ */
+TEST_F(velox_engine, stats_area_arrays_lie_inside_it)
+{
+	const struct velox_stats *st = self->snap;
+	const __u64 size = self->info.stats_size;
+
+	read_stats(self);
+	EXPECT_LE(self->info.max_lanes, st->slots);
+	EXPECT_EQ(self->info.cpu_set_size, st->cpu_set_size);
+	EXPECT_EQ(0, st->lane_offset % 8);
+	EXPECT_EQ(0, st->noise_offset % 8);
+	EXPECT_EQ(0, st->cpu_set_offset % 8);
+	EXPECT_LE(sizeof(*st), st->lane_offset);
+	EXPECT_LE(sizeof(*st), st->noise_offset);
+	EXPECT_LE(sizeof(*st), st->cpu_set_offset);
+	EXPECT_GE(size, st->lane_offset +
+		  (__u64)st->slots * sizeof(struct velox_lane_counters))
+		TH_LOG("%u lane slots at %u in %llu bytes", st->slots,
+		       st->lane_offset, size);
+	EXPECT_GE(size, st->noise_offset +
+		  (__u64)st->slots * sizeof(struct velox_noise_cpu))
+		TH_LOG("%u noise slots at %u in %llu bytes", st->slots,
+		       st->noise_offset, size);
+	EXPECT_GE(size, (__u64)st->cpu_set_offset + st->cpu_set_size)
+		TH_LOG("a CPU set of %u bytes at %u in %llu bytes",
+		       st->cpu_set_size, st->cpu_set_offset, size);
+	EXPECT_EQ(0u, st->config.cpus);
+	EXPECT_EQ(0u, st->config.cpu_set);
+	EXPECT_EQ(0u, st->config.cpu_set_size);
+}
+
+/* A set longer than the machine needs, zero past its CPUs: it runs. */
+TEST_F(velox_engine, start_takes_a_longer_cpu_set_whose_rest_is_zero)
+{
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8];
+	struct velox_config c = self->defaults;
+	int cpus[2];
+
+	ASSERT_LE(1, allowed_cpus(cpus));
+	c.size = sizeof(c);
+	c.threads = 1;
+	c.lanes = 1;
+	use_cpu_set(&c, set, self->info.cpu_set_size / 8 + 2, cpus, 1);
+	EXPECT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &c));
+}
+
+/*
+ * GET_CONFIG hands back the set START was given, into a set as long as
+ * the caller says: cpus 0, the words past the machine's zeroed.  The
+ * stats area holds the same set.
+ */
+TEST_F(velox_engine, get_config_returns_the_cpu_set_start_was_given)
+{
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8], got[VELOX_CPU_SET_SIZE_MAX / 8];
+	const size_t words = self->info.cpu_set_size / 8;
+	struct velox_config c = self->defaults;
+	struct velox_config running = { .size = sizeof(running) };
+	int cpus[2], n;
+
+	/* The lowest and the highest: across words on a big machine. */
+	n = allowed_cpus(cpus);
+	ASSERT_LE(1, n);
+	c.size = sizeof(c);
+	c.lanes = 1;
+	use_cpu_set(&c, set, words, cpus, n);
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &c));
+
+	memset(got, 0xff, (words + 1) * sizeof(*got));
+	running.cpu_set = (uintptr_t)got;
+	running.cpu_set_size = (words + 1) * sizeof(*got);
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG, &running));
+	EXPECT_EQ(0u, running.cpus)
+		TH_LOG("GET_CONFIG with a set returned cpus %#llx",
+		       running.cpus);
+	for (size_t w = 0; w < words; w++) {
+		EXPECT_EQ(set[w], got[w]) TH_LOG("word %zu of the set", w);
+	}
+	EXPECT_EQ(0u, got[words])
+		TH_LOG("the word past the machine's set was not zeroed");
+	read_stats(self);
+	EXPECT_EQ(0, memcmp(set, velox_stats_cpu_set(self->snap),
+			    self->info.cpu_set_size))
+		TH_LOG("the stats area's set is not the one START was given");
+}
+
+/* A caller that knows nothing of sets gets CPUs 0-63 in cpus. */
+TEST_F(velox_engine, get_config_without_a_cpu_set_returns_cpus_0_to_63)
+{
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8];
+	struct velox_config c = self->defaults;
+	struct velox_config running = { .size = sizeof(running) };
+	int cpus[2], n;
+
+	n = allowed_cpus(cpus);
+	ASSERT_LE(1, n);
+	c.size = sizeof(c);
+	c.lanes = 1;
+	use_cpu_set(&c, set, self->info.cpu_set_size / 8, cpus, n);
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &c));
+	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG, &running));
+	EXPECT_EQ(set[0], running.cpus);
+	EXPECT_EQ(0u, running.cpu_set);
+	EXPECT_EQ(0u, running.cpu_set_size);
+}
+
+/*
+ * Too small a set for this machine's CPU ids, as sched_getaffinity(2)
+ * refuses one: a word less, or (a machine of 64 CPU ids or fewer) half a
+ * word, which is also not whole words.
+ */
+TEST_F(velox_engine, get_config_into_a_cpu_set_smaller_than_the_machines_is_einval)
+{
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8];
+	struct velox_config c = { .size = sizeof(c) };
+
+	c.cpu_set = (uintptr_t)set;
+	c.cpu_set_size = self->info.cpu_set_size > 8 ?
+			 self->info.cpu_set_size - 8 : 4;
+	EXPECT_ERRNO(EINVAL, velox_ioctl(self->fd, VELOX_IOC_GET_CONFIG, &c));
 }
 
 /* The bad-input matrix of START: each bad field alone, nothing started. */
@@ -355,6 +526,24 @@ FIXTURE_VARIANT(velox_bad_start) {
 		.spoil = spoil_##name,					\
 	}
 
+/*
+ * The CPU set of the variants that pass one: room for the largest a
+ * caller may pass.  It names the CPU the setup runs on (online), and
+ * @size bytes of it go with the config.
+ */
+static __u64 bad_set[VELOX_CPU_SET_SIZE_MAX / 8 + 1];
+
+static void bad_set_use(struct velox_config *c, __u32 size)
+{
+	int cpu = sched_getcpu();
+
+	memset(bad_set, 0, sizeof(bad_set));
+	set_cpu(bad_set, cpu < 0 ? 0 : cpu);
+	c->cpus = 0;
+	c->cpu_set = (uintptr_t)bad_set;
+	c->cpu_set_size = size;
+}
+
 BAD_START(rate_0, c->rate = 0);
 BAD_START(rate_over_10M, c->rate = VELOX_RATE_MAX + 1);
 BAD_START(lanes_0, c->lanes = 0);
@@ -370,11 +559,26 @@ BAD_START(unknown_backoff, c->backoff = VELOX_BACKOFF_POLICIES);
 BAD_START(unknown_policy, c->policy = VELOX_POLICIES);
 BAD_START(threads_3, c->threads = 3);
 BAD_START(cpu_not_online, c->cpus = 1ull << 63);
+/* CPU 63 alone: on a machine of 64 CPU ids or fewer, no such CPU. */
+BAD_START(cpu_set_names_cpu_63,
+	  (bad_set_use(c, info->cpu_set_size), bad_set[0] = 1ull << 63));
+BAD_START(cpu_set_size_not_whole_words,
+	  bad_set_use(c, info->cpu_set_size + 4));
+BAD_START(cpus_beside_a_cpu_set,
+	  (bad_set_use(c, info->cpu_set_size), c->cpus = bad_set[0] | 1));
+BAD_START(cpu_set_size_over_the_limit,
+	  bad_set_use(c, VELOX_CPU_SET_SIZE_MAX + 8));
+/* A longer set with a CPU past the machine's words: none has that id. */
+BAD_START(cpu_set_names_a_cpu_past_the_machines,
+	  (bad_set_use(c, info->cpu_set_size + 8),
+	   bad_set[info->cpu_set_size / 8] = 1));
 BAD_START(reserved_byte_set, c->__reserved0 = 1);
 BAD_START(tail_over_a_minute, c->tail_ns = VELOX_TAIL_NS_MAX + 1);
 BAD_START(snapshot_without_tail, (c->tail_ns = 0, c->snapshot_ns = 1000));
 BAD_START(snapshot_below_tail, (c->tail_ns = 2000, c->snapshot_ns = 1000));
-BAD_START(size_shorter_than_v1, c->size = sizeof(*c) - 8);
+/* Version 1 ends at snapshot_ns: the CPU set came later. */
+BAD_START(size_shorter_than_v1,
+	  c->size = offsetof(struct velox_config, snapshot_ns));
 BAD_START(size_2, c->size = 2);
 
 FIXTURE_SETUP(velox_bad_start)
@@ -445,13 +649,13 @@ TEST_F(velox_engine, start_that_cannot_write_back_starts_nothing)
 	c->size = sizeof(*c);
 	ASSERT_EQ(0, mprotect(c, page, PROT_READ));
 	read_stats(self);
-	runs = self->snap.run;
+	runs = self->snap->run;
 	EXPECT_ERRNO(EFAULT, velox_ioctl(self->fd, VELOX_IOC_START, c));
 	read_stats(self);
-	EXPECT_EQ(VELOX_STATE_STOPPED, self->snap.state)
+	EXPECT_EQ(VELOX_STATE_STOPPED, self->snap->state)
 		TH_LOG("START failed with EFAULT, but the pipeline is %u",
-		       self->snap.state);
-	EXPECT_EQ(runs, self->snap.run)
+		       self->snap->state);
+	EXPECT_EQ(runs, self->snap->run)
 		TH_LOG("START failed with EFAULT, but a run was counted");
 	munmap(c, page);
 }
@@ -494,8 +698,8 @@ TEST_F(velox_engine, reset_while_stopped_zeroes_the_stats)
 	run_for(_metadata, self, &c, 50, "before the reset");
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_RESET_STATS, NULL));
 	read_stats(self);
-	EXPECT_EQ(0u, self->snap.total.generated);
-	EXPECT_EQ(0u, self->snap.hist[VELOX_STAGE_E2E].count);
+	EXPECT_EQ(0u, self->snap->total.generated);
+	EXPECT_EQ(0u, self->snap->hist[VELOX_STAGE_E2E].count);
 }
 
 /* Without CAP_SYS_ADMIN (root, the capability dropped): EPERM; reading works. */
@@ -651,7 +855,7 @@ TEST_F_TIMEOUT(velox_engine, concurrent_ioctls_from_8_processes, LONG_TIMEOUT)
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_STOP, NULL));
 	/* The last run, if any ran last, ended conserved. */
 	read_stats(self);
-	if (self->snap.total.generated)
+	if (self->snap->total.generated)
 		check_run(_metadata, self, "after the storm", true);
 }
 
@@ -662,7 +866,7 @@ TEST_F_TIMEOUT(velox_engine, debugfs_stats_and_histogram_agree_with_mapping,
 		"generated", "delivered", "dropped", "sampled", "bundles",
 		"orders", "fills", "filled_qty", "resting_qty", "cas_retries",
 	};
-	const struct velox_counters *t = &self->snap.total;
+	const struct velox_counters *t = &self->snap->total;
 	const __u64 *vals[] = {
 		&t->generated, &t->delivered, &t->dropped, &t->sampled,
 		&t->bundles, &t->orders, &t->fills, &t->filled_qty,
@@ -688,7 +892,7 @@ TEST_F_TIMEOUT(velox_engine, debugfs_stats_and_histogram_agree_with_mapping,
 		TH_LOG("read debugfs velox/histogram: %s", strerror(errno));
 	snprintf(want, sizeof(want),
 		 "e2e: intended ingress time -> output\n  count %llu",
-		 self->snap.hist[VELOX_STAGE_E2E].count);
+		 self->snap->hist[VELOX_STAGE_E2E].count);
 	EXPECT_NE(NULL, strstr(text, want))
 		TH_LOG("the histogram lacks '%s'", want);
 }

@@ -13,8 +13,10 @@
  * unmapped one, a read-only page, the read-only stats area, NULL, low
  * addresses, kernel addresses, non-canonical and random ones.  The
  * contents: zeroes, random bytes, a valid struct with a zero or non-zero
- * tail, and (for START) a valid config with one field at an edge of its
- * range.
+ * tail, and a valid config with one field at an edge of its range (for
+ * START; for GET_CONFIG only its CPU set's pointer and size, since
+ * GET_CONFIG writes there).  A CPU set's pointer is one of the same kinds
+ * of address, or a set arena as big as the largest set, then a hole.
  *
  * A run is replayed by its seed: the parent's calls are a function of
  * --seed alone (the answers may differ where the child's START/STOP
@@ -105,7 +107,8 @@ enum cmd_class {
  *   fail, and STOP of a stopped pipeline succeeds;
  * - GET_INFO takes no lock and allocates nothing.
  * START keeps ENOMEM and EOPNOTSUPP: the docs give them for tail capture
- * and snapshots without saying more.
+ * and snapshots without saying more; GET_CONFIG keeps ENOMEM, which the
+ * docs give for the copy of its CPU set.
  */
 static const struct velox_cmd {
 	const char *name;
@@ -124,7 +127,7 @@ static const struct velox_cmd {
 	[CL_START] = {
 		"START", "start_answers_only_documented_errnos",
 		VELOX_IOC_START, sizeof(struct velox_config),
-		sizeof(struct velox_config),
+		offsetof(struct velox_config, snapshot_ns) + sizeof(__u64),
 		{ 0, EFAULT, EINVAL, E2BIG, EBUSY, ENOMEM, EOPNOTSUPP, -1 },
 	},
 	[CL_STOP] = {
@@ -135,8 +138,8 @@ static const struct velox_cmd {
 	[CL_GET_CONFIG] = {
 		"GET_CONFIG", "get_config_answers_only_documented_errnos",
 		VELOX_IOC_GET_CONFIG, sizeof(struct velox_config),
-		sizeof(struct velox_config),
-		{ 0, EFAULT, EINVAL, E2BIG, -1 },
+		offsetof(struct velox_config, snapshot_ns) + sizeof(__u64),
+		{ 0, EFAULT, EINVAL, E2BIG, ENOMEM, -1 },
 	},
 	[CL_RESET_STATS] = {
 		"RESET_STATS", "reset_stats_answers_only_documented_errnos",
@@ -213,6 +216,7 @@ struct fuzz {
 	struct velox_info info;
 	struct velox_config defaults;	/* GET_CONFIG at the start */
 	const struct velox_stats *stats;
+	unsigned char *set;		/* VELOX_CPU_SET_SIZE_MAX bytes, a hole */
 	unsigned char *buf;		/* 3 writable pages, then PROT_NONE */
 	unsigned char *ro;		/* a read-only page, then a hole */
 	unsigned char *edge;		/* a writable page, then a hole */
@@ -409,6 +413,62 @@ static uint32_t pick_size(struct fuzz *f, enum cmd_class cls)
 	}
 }
 
+/*
+ * A CPU set's pointer: mostly the set arena (a set naming CPU 0, or what
+ * GET_CONFIG last wrote there), or its end running into the hole after
+ * it; else a page we cannot write, or no page at all.
+ */
+static uint64_t pick_set_ptr(struct fuzz *f)
+{
+	switch (rnd_below(f, 10)) {
+	case 0: case 1: case 2: case 3:
+		return (uintptr_t)f->set;
+	case 4:
+		return (uintptr_t)(f->set + VELOX_CPU_SET_SIZE_MAX -
+				   8 * rnd_below(f, 4));
+	case 5:
+		return (uintptr_t)f->ro;
+	case 6:
+		return (uintptr_t)f->stats + 8 * rnd_below(f, 512);
+	case 7:
+		return rnd_below(f, PAGE);
+	case 8:
+		return 0xffff888000000000ull + 8 * rnd_below(f, 1u << 17);
+	default:
+		return rnd(f);
+	}
+}
+
+/* A CPU set's size: the machine's, its neighbours, the uapi's edges. */
+static uint32_t pick_set_size(struct fuzz *f)
+{
+	uint32_t own = f->info.cpu_set_size;
+
+	switch (rnd_below(f, 10)) {
+	case 0: return 0;
+	case 1: return 8;
+	case 2: case 3: return own;
+	case 4: return own + 8 * rnd_below(f, 4);
+	case 5: return own > 8 ? own - 8 : own + 1 + rnd_below(f, 7);
+	case 6: return own + 1 + rnd_below(f, 7);
+	case 7: return VELOX_CPU_SET_SIZE_MAX + 8 * rnd_below(f, 2);
+	case 8: return rnd_below(f, VELOX_CPU_SET_SIZE_MAX + 1);
+	default: return (uint32_t)rnd(f);
+	}
+}
+
+/* The CPU set of @c, a valid config, set to pointers and sizes as above. */
+static void mutate_set(struct fuzz *f, struct velox_config *c)
+{
+	if (rnd_below(f, 2))
+		c->cpu_set = pick_set_ptr(f);
+	if (rnd_below(f, 2))
+		c->cpu_set_size = pick_set_size(f);
+	/* Mostly alone, as a caller of sets passes them. */
+	if (c->cpu_set_size && rnd_below(f, 4))
+		c->cpus = 0;
+}
+
 /* One field of a valid config set to an edge of its range, or past it. */
 static void mutate_config(struct fuzz *f, struct velox_config *c)
 {
@@ -425,7 +485,7 @@ static void mutate_config(struct fuzz *f, struct velox_config *c)
 	 * snapshot buffer, whose allocator WARNs when it fails (uapi.rst),
 	 * and it stays allocated after the test.
 	 */
-	switch (rnd_below(f, 15)) {
+	switch (rnd_below(f, 16)) {
 	case 0: c->lanes = v; break;
 	case 1: c->rate = v; break;
 	case 2: c->bundle = v; break;
@@ -439,6 +499,7 @@ static void mutate_config(struct fuzz *f, struct velox_config *c)
 	case 10: c->__reserved0 = v; break;
 	case 11: c->seed = v; break;
 	case 12: c->cpus = v & (rnd_below(f, 2) ? 0x3 : ~0ull); break;
+	case 13: mutate_set(f, c); break;
 	default:
 		/* Tail capture: hooks tracepoints, so keep it rare-ish. */
 		c->tail_ns = v;
@@ -470,9 +531,13 @@ static void fill_arg(struct fuzz *f, struct call *c, unsigned char *p,
 		}
 		break;
 	case FILL_MUTATED:
-		mutate_config(f, &cfg);
-		if (rnd_below(f, 3) == 0)
+		if (c->cls == CL_GET_CONFIG) {
+			mutate_set(f, &cfg);
+		} else {
 			mutate_config(f, &cfg);
+			if (rnd_below(f, 3) == 0)
+				mutate_config(f, &cfg);
+		}
 		/* fall through */
 	case FILL_VALID:
 	case FILL_VALID_DIRTY:
@@ -498,7 +563,8 @@ static void pick_arg(struct fuzz *f, struct call *c)
 	c->ptr = rnd_below(f, 3) ? PTR_BUF + rnd_below(f, 4) :
 				   rnd_below(f, PTR_KINDS);
 	c->fill = rnd_below(f, FILL_KINDS);
-	if (c->fill == FILL_MUTATED && c->cls != CL_START)
+	if (c->fill == FILL_MUTATED && c->cls != CL_START &&
+	    c->cls != CL_GET_CONFIG)
 		c->fill = FILL_VALID;
 	c->writable = c->ptr <= PTR_INTO_HOLE;
 	switch (c->ptr) {
@@ -726,6 +792,25 @@ static int map_arena(struct fuzz *f)
 	return 0;
 }
 
+/*
+ * The set arena: the largest CPU set a caller may pass, naming CPU 0,
+ * then a hole, so that no set GET_CONFIG writes runs into other memory.
+ */
+static int map_set_arena(struct fuzz *f)
+{
+	unsigned char *a = mmap(NULL, VELOX_CPU_SET_SIZE_MAX + PAGE,
+				PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (a == MAP_FAILED)
+		return -1;
+	if (munmap(a + VELOX_CPU_SET_SIZE_MAX, PAGE))
+		return -1;
+	a[0] = 1;
+	f->set = a;
+	return 0;
+}
+
 static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
@@ -814,7 +899,8 @@ int main(int argc, char **argv)
 	f.stats = mmap(NULL, f.info.stats_size, PROT_READ, MAP_SHARED, f.fd, 0);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (f.stats == MAP_FAILED || sh == MAP_FAILED || map_arena(&f)) {
+	if (f.stats == MAP_FAILED || sh == MAP_FAILED || map_arena(&f) ||
+	    map_set_arena(&f)) {
 		printf("Bail out! mmap: %s\n", strerror(errno));
 		return 1;
 	}

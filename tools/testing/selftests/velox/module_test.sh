@@ -44,19 +44,19 @@ insmod "$KO"
 # 3: velox-ctl info reports the module's ABI version.
 out=$(velox-ctl info)
 rc=$?
-if [ $rc = 0 ] && echo "$out" | grep -qx 'abi_version *2'; then
+if [ $rc = 0 ] && echo "$out" | grep -qx 'abi_version *3'; then
 	ktap_ok ctl_info_reports_abi_version
 else
-	ktap_fail ctl_info_reports_abi_version "expected exit 0 and 'abi_version 2', got exit $rc: $out"
+	ktap_fail ctl_info_reports_abi_version "expected exit 0 and 'abi_version 3', got exit $rc: $out"
 fi
 
 # 4: debugfs info is read-only and says the same.
 mode=$(stat -c %a $DBG/info 2>&1)
 out=$(cat $DBG/info 2>&1)
-if [ "$mode" = 444 ] && echo "$out" | grep -qx 'abi_version: 2'; then
+if [ "$mode" = 444 ] && echo "$out" | grep -qx 'abi_version: 3'; then
 	ktap_ok debugfs_info_read_only_with_abi_version
 else
-	ktap_fail debugfs_info_read_only_with_abi_version "expected mode 444 and 'abi_version: 2', got mode $mode: $out"
+	ktap_fail debugfs_info_read_only_with_abi_version "expected mode 444 and 'abi_version: 3', got mode $mode: $out"
 fi
 
 rmmod velox

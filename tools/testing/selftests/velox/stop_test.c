@@ -32,7 +32,7 @@ FIXTURE(velox_stop) {
 	int fd;
 	struct velox_info info;
 	const struct velox_stats *area;
-	struct velox_stats snap;
+	struct velox_stats *snap;
 	char rt_runtime[32];	/* sched_rt_runtime_us before, to restore */
 	char fair_server[128];	/* the hog CPU's fair server runtime file */
 	char fair_runtime[32];	/* its value before, to restore; "" if none */
@@ -84,6 +84,7 @@ FIXTURE_SETUP(velox_stop)
 	self->info.size = sizeof(self->info);
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_GET_INFO, &self->info));
 	self->area = velox_map_stats(_metadata, self->fd, &self->info);
+	self->snap = velox_alloc_stats(_metadata, &self->info);
 	ASSERT_LE(2, sysconf(_SC_NPROCESSORS_ONLN))
 		TH_LOG("needs 2 CPUs: one to starve, one to run the test");
 	self->cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
@@ -132,6 +133,7 @@ FIXTURE_TEARDOWN(velox_stop)
 		EXPECT_EQ(0, write_text(self->fair_server, self->fair_runtime));
 	}
 	EXPECT_EQ(0, write_text(RT_RUNTIME, self->rt_runtime));
+	free(self->snap);
 	munmap((void *)self->area, self->info.stats_size);
 	close(self->fd);
 }
@@ -143,14 +145,14 @@ static void wait_publishes(struct __test_metadata *_metadata,
 	__u64 first;
 
 	read_stats(self);
-	first = self->snap.publishes;
+	first = self->snap->publishes;
 	for (unsigned int ms = 0; ms < RUN_WAIT_MS; ms += POLL_MS) {
 		velox_sleep_ms(POLL_MS);
 		read_stats(self);
-		if (self->snap.publishes >= first + n)
+		if (self->snap->publishes >= first + n)
 			return;
 	}
-	ASSERT_LE(first + n, self->snap.publishes)
+	ASSERT_LE(first + n, self->snap->publishes)
 		TH_LOG("the stats area is not republished while running");
 }
 
@@ -231,8 +233,9 @@ static bool reaped_within(pid_t pid, unsigned int ms, int *status)
 
 TEST_F_TIMEOUT(velox_stop, sigkill_ends_a_stop_whose_worker_is_starved, 180)
 {
+	static __u64 set[VELOX_CPU_SET_SIZE_MAX / 8];
 	struct velox_config c = { .size = sizeof(c) };
-	const struct velox_counters *t = &self->snap.total;
+	const struct velox_counters *t = &self->snap->total;
 	__u64 publishes, generated;
 	char wchan[64];
 	unsigned int ms;
@@ -244,7 +247,10 @@ TEST_F_TIMEOUT(velox_stop, sigkill_ends_a_stop_whose_worker_is_starved, 180)
 	c.size = sizeof(c);
 	c.lanes = 1;
 	c.threads = 1;
-	c.cpus = 1ull << self->cpu;
+	set[self->cpu / 64] = 1ull << (self->cpu % 64);
+	c.cpus = 0;
+	c.cpu_set = (uintptr_t)set;
+	c.cpu_set_size = self->info.cpu_set_size;
 	c.rate = 100000;
 	c.policy = VELOX_POLICY_DROP;
 	ASSERT_ERRNO(0, velox_ioctl(self->fd, VELOX_IOC_START, &c));
@@ -264,10 +270,10 @@ TEST_F_TIMEOUT(velox_stop, sigkill_ends_a_stop_whose_worker_is_starved, 180)
 	 */
 	wait_publishes(_metadata, self, 2);
 	generated = t->generated;
-	publishes = self->snap.publishes;
+	publishes = self->snap->publishes;
 	velox_sleep_ms(STARVED_MS);
 	read_stats(self);
-	ASSERT_LT(publishes, self->snap.publishes)
+	ASSERT_LT(publishes, self->snap->publishes)
 		TH_LOG("the stats area was not republished");
 	ASSERT_EQ(generated, t->generated)
 		TH_LOG("the worker still runs beside the hog: nothing here makes a STOP that cannot finish");
@@ -310,11 +316,11 @@ TEST_F_TIMEOUT(velox_stop, sigkill_ends_a_stop_whose_worker_is_starved, 180)
 	end_child(&self->stopper);
 	for (ms = 0; ms < RUN_WAIT_MS; ms += POLL_MS) {
 		read_stats(self);
-		if (self->snap.state == VELOX_STATE_STOPPED)
+		if (self->snap->state == VELOX_STATE_STOPPED)
 			break;
 		velox_sleep_ms(POLL_MS);
 	}
-	ASSERT_EQ(VELOX_STATE_STOPPED, self->snap.state)
+	ASSERT_EQ(VELOX_STATE_STOPPED, self->snap->state)
 		TH_LOG("the run did not stop by itself within %d s of the hog's end",
 		       RUN_WAIT_MS / 1000);
 	EXPECT_EQ(t->generated, t->delivered + t->dropped)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -109,15 +110,15 @@ velox_map_stats(struct __test_metadata *_metadata, int fd,
 }
 
 /*
- * A consistent copy of the stats area in @snap (the seqcount reader's
- * loop); false if the kernel never left it still long enough.  While a
- * publication is being written it sleeps 100 us, as libvelox does: a
- * reader that spun instead could keep a publisher it had preempted on
- * its own CPU from finishing, and give up (seen in the VM once the area
- * grew to 107 KB).
+ * A consistent copy of the whole stats area, @size bytes (its arrays lie
+ * behind struct velox_stats), in @snap (the seqcount reader's loop); false
+ * if the kernel never left it still long enough.  While a publication is
+ * being written it sleeps 100 us, as libvelox does: a reader that spun
+ * instead could keep a publisher it had preempted on its own CPU from
+ * finishing, and give up (seen in the VM once the area grew to 107 KB).
  */
 static inline bool velox_read_stats(const struct velox_stats *area,
-				    struct velox_stats *snap)
+				    struct velox_stats *snap, size_t size)
 {
 	const struct timespec pause = { .tv_nsec = 100000 };
 
@@ -128,7 +129,7 @@ static inline bool velox_read_stats(const struct velox_stats *area,
 			nanosleep(&pause, NULL);
 			continue;
 		}
-		memcpy(snap, area, sizeof(*snap));
+		memcpy(snap, area, size);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&area->seq, __ATOMIC_RELAXED) == seq)
 			return true;
@@ -136,12 +137,27 @@ static inline bool velox_read_stats(const struct velox_stats *area,
 	return false;
 }
 
+/* A buffer for a copy of the whole area (velox_info.stats_size bytes). */
+static inline struct velox_stats *
+velox_alloc_stats(struct __test_metadata *_metadata,
+		  const struct velox_info *info)
+{
+	struct velox_stats *snap = calloc(1, info->stats_size);
+
+	ASSERT_NE(NULL, snap) TH_LOG("%u bytes for a copy of the stats area",
+				     info->stats_size);
+	return snap;
+}
+
 /*
  * In a case or a helper that has its _metadata: a consistent copy of
- * @self->area into @self->snap, or the case fails.
+ * @self->area into @self->snap (velox_alloc_stats()'s, of
+ * @self->info.stats_size bytes), or the case fails.  The arrays it then
+ * reads lie where the area says (stats_area_arrays_lie_inside_it).
  */
 #define read_stats(self)						\
-	ASSERT_TRUE(velox_read_stats((self)->area, &(self)->snap))	\
+	ASSERT_TRUE(velox_read_stats((self)->area, (self)->snap,	\
+				     (self)->info.stats_size))		\
 		TH_LOG("the stats area never held still")
 
 static inline void velox_sleep_ms(unsigned int ms)
