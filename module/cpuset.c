@@ -77,8 +77,9 @@ void velox_cpu_set_to_words(const struct cpumask *mask, u64 *words,
  * longer struct.
  *
  * Return: 0; -EINVAL for a size that is not whole words or is over
- * VELOX_CPU_SET_SIZE_MAX, for @cfg->cpus beside a set, or for a CPU id
- * the machine does not have; -EFAULT; -ENOMEM.
+ * VELOX_CPU_SET_SIZE_MAX, for a pointer without a size, for @cfg->cpus
+ * beside a set, or for a CPU id the machine does not have; -EFAULT;
+ * -ENOMEM.
  */
 int velox_cpu_set_from_user(const struct velox_config *cfg,
 			    struct cpumask *mask)
@@ -89,7 +90,8 @@ int velox_cpu_set_from_user(const struct velox_config *cfg,
 	int ret;
 
 	if (!size)
-		return velox_cpu_set_from_words(mask, &cfg->cpus, 1);
+		return cfg->cpu_set ? -EINVAL :
+		       velox_cpu_set_from_words(mask, &cfg->cpus, 1);
 	if (cfg->cpus || size % sizeof(u64) || size > VELOX_CPU_SET_SIZE_MAX)
 		return -EINVAL;
 	if (size > have) {
@@ -111,10 +113,14 @@ int velox_cpu_set_from_user(const struct velox_config *cfg,
  * @mask: the CPUs of the config asked for
  * @cfg: the caller's config, filled in but for the set: the set goes to
  *	@cfg->cpu_set if it has room (@cfg->cpus is then 0), else, with no
- *	set given, its CPUs 0-63 go to @cfg->cpus
+ *	set given, to @cfg->cpus if it names no CPU past 63
+ *
+ * A caller from before cpu_set that got a part of the set would START a
+ * config bound elsewhere, or unbound: it gets -EOVERFLOW instead.
  *
  * Return: 0, -EINVAL for a set too small for this machine's CPU ids (as
- * sched_getaffinity(2)) or not whole words, -EFAULT, -ENOMEM.
+ * sched_getaffinity(2)) or not whole words, -EOVERFLOW for CPUs past 63
+ * and no set to write them to, -EFAULT, -ENOMEM.
  */
 int velox_cpu_set_to_user(const struct cpumask *mask, struct velox_config *cfg)
 {
@@ -124,6 +130,8 @@ int velox_cpu_set_to_user(const struct cpumask *mask, struct velox_config *cfg)
 	int ret = 0;
 
 	if (!size) {
+		if (cpumask_next(63, mask) < nr_cpu_ids)
+			return -EOVERFLOW;
 		velox_cpu_set_to_words(mask, &cfg->cpus, 1);
 		return 0;
 	}

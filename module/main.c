@@ -80,6 +80,11 @@ static int velox_params_cpus(struct cpumask *mask)
 		return -ENOMEM;
 	cpumask_clear(mask);
 	ret = bitmap_parselist(cpus, bits, nbits);
+	if (ret == -ERANGE) {
+		pr_err("invalid module parameter cpus: '%s' names a CPU past %u, the largest CPU set's\n",
+		       cpus, nbits - 1);
+		goto out_free;
+	}
 	if (ret) {
 		pr_err("invalid module parameter cpus: '%s' is not a list of CPUs (0-1,3)\n",
 		       cpus);

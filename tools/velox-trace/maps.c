@@ -112,8 +112,8 @@ int vt_drops(const struct velox_trace *skel, __u32 slot, __u64 *drops)
 	return 0;
 }
 
-/* Zero one map's first @nkeys entries, every copy. */
-static int clear_map(const struct bpf_map *map, __u32 nkeys)
+/* Zero one map's @nkeys entries from @first, every copy. */
+static int clear_map(const struct bpf_map *map, __u32 first, __u32 nkeys)
 {
 	size_t size = bpf_map__value_size(map) * map_copies(map);
 	void *zero = calloc(1, size);
@@ -122,7 +122,7 @@ static int clear_map(const struct bpf_map *map, __u32 nkeys)
 
 	if (!zero)
 		return -ENOMEM;
-	for (key = 0; key < nkeys && !err; key++)
+	for (key = first; key < first + nkeys && !err; key++)
 		err = bpf_map__update_elem(map, &key, sizeof(key), zero, size,
 					   BPF_ANY);
 	free(zero);
@@ -137,11 +137,15 @@ int vt_clear(const struct velox_trace *skel, __u32 slots)
 {
 	int err;
 
-	err = clear_map(skel->maps.hists, slots * VELOX_STAGES);
+	err = clear_map(skel->maps.hists, 0, slots * VELOX_STAGES);
 	if (!err)
-		err = clear_map(skel->maps.flushes, slots * VELOX_FLUSH_REASONS);
+		err = clear_map(skel->maps.flushes, 0,
+				slots * VELOX_FLUSH_REASONS);
 	if (!err)
-		err = clear_map(skel->maps.drops, slots);
+		err = clear_map(skel->maps.drops, 0, slots);
+	/* What lanes past the maps did is per interval too (-L). */
+	if (!err)
+		err = clear_map(skel->maps.events, VT_LANE_BEYOND, 1);
 	if (err)
 		vx_err("clear maps", "%s", strerror(-err));
 	return err ? -1 : 0;

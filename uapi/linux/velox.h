@@ -128,8 +128,8 @@ enum velox_policy {
  * @policy: enum velox_policy: what ingress does at a full ring
  * @threads: kernel threads per lane: 1 (one runs all four stages), 2
  *	(ingress and matcher, bundler and output), 4 (one per stage), or 0
- *	to let the module choose from @rate, @lanes and the CPUs of @cpus
- *	(else the online ones): 1 at up to 100k/s per lane, else as many as
+ *	to let the module choose from @rate, @lanes and the CPUs of the CPU
+ *	set (else the online ones): 1 at up to 100k/s per lane, else as many as
  *	the CPUs allow (what it chose is what GET_CONFIG and the stats area
  *	then report)
  * @__reserved0: zero
@@ -150,9 +150,10 @@ enum velox_policy {
  *	bound round-robin over its CPUs in id order; an empty set (or none,
  *	and @cpus 0) lets the scheduler place them.  Every CPU named must be
  *	online.  GET_CONFIG writes the set here when @cpu_set_size is not 0
- *	(and returns @cpus 0); otherwise it returns the set's CPUs 0-63 in
- *	@cpus.
- * @cpu_set_size: bytes at @cpu_set: 0 (no set: @cpus says), or a multiple
+ *	(and returns @cpus 0); otherwise it returns the set in @cpus, or
+ *	-EOVERFLOW if it names a CPU past 63.
+ * @cpu_set_size: bytes at @cpu_set: 0 (no set, and @cpu_set must be 0:
+ *	@cpus says), or a multiple
  *	of 8 up to VELOX_CPU_SET_SIZE_MAX.  START accepts any size if the
  *	bits beyond velox_info.cpu_set_size are 0; GET_CONFIG needs at least
  *	velox_info.cpu_set_size (-EINVAL) and zeroes the rest.
@@ -212,7 +213,7 @@ enum velox_kind {
  *	to send it, so queueing behind a stall counts as latency
  * @id: unique per run: the lane that generated it in the bits from
  *	VELOX_TXN_ID_LANE_SHIFT up, its place in that lane's sequence (from 1)
- *	below
+ *	below (48 bits: 326 days of one lane at VELOX_RATE_MAX)
  * @price: in ticks
  * @qty: quantity; never 0 in a valid transaction
  * @gen_ns: once the matcher applied the order, @price and @qty are spent

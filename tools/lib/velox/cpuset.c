@@ -63,7 +63,8 @@ int vx_cpulist_parse(const char *list, __u64 *set, size_t size,
 		     unsigned long *beyond)
 {
 	unsigned long nbits = size / sizeof(__u64) * WORD_BITS;
-	unsigned long a, b, low = ULONG_MAX;
+	unsigned long a, b, low = 0;
+	bool past = false;
 	const char *p = list;
 
 	if (size)
@@ -82,12 +83,14 @@ int vx_cpulist_parse(const char *list, __u64 *set, size_t size,
 		else if (*p)
 			return -EINVAL;
 		/* The lowest CPU of the range that the set cannot hold. */
-		if (b >= nbits && (a > nbits ? a : nbits) < low)
+		if (b >= nbits && (!past || (a > nbits ? a : nbits) < low)) {
 			low = a > nbits ? a : nbits;
+			past = true;
+		}
 		for (; a <= b && a < nbits; a++)
 			set[a / WORD_BITS] |= 1ull << (a % WORD_BITS);
 	}
-	if (low == ULONG_MAX)
+	if (!past)
 		return 0;
 	if (beyond)
 		*beyond = low;

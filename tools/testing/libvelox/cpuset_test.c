@@ -6,6 +6,7 @@
  * velox-ctl names when it refuses a --cpus.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,7 @@ TEST(cpus_past_the_set_are_named_and_the_rest_kept)
 {
 	__u64 set[2];
 	unsigned long beyond = 0;
+	char big[32];
 
 	EXPECT_EQ(-ERANGE, vx_cpulist_parse("0,4000,130,127", set, sizeof(set),
 					    &beyond));
@@ -148,6 +150,10 @@ TEST(cpus_past_the_set_are_named_and_the_rest_kept)
 	/* No room at all: any CPU is past it; syntax is still checked. */
 	EXPECT_EQ(-ERANGE, vx_cpulist_parse("7", NULL, 0, &beyond));
 	EXPECT_EQ(7, beyond);
+	/* The largest id there is is past any set too. */
+	snprintf(big, sizeof(big), "%lu", ULONG_MAX);
+	EXPECT_EQ(-ERANGE, vx_cpulist_parse(big, set, sizeof(set), &beyond));
+	EXPECT_EQ(ULONG_MAX, beyond);
 	EXPECT_EQ(0, vx_cpulist_parse("", NULL, 0, NULL));
 	EXPECT_EQ(-EINVAL, vx_cpulist_parse("7,", NULL, 0, NULL));
 }

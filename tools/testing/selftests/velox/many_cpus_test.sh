@@ -13,7 +13,7 @@ PATH=$(cd "$(dirname "$0")" && pwd):$PATH
 KO=${VELOX_KO:-/velox.ko}
 SYS=/sys/devices/system/cpu
 
-ktap_plan 9
+ktap_plan 10
 
 # check NAME CONDITION-EXIT-STATUS WHY
 check() {
@@ -142,6 +142,9 @@ insmod "$KO" cpus=64-65 lanes=2 threads=1 autostart=1 rate=20000 ||
 json=$(velox-ctl status --json)
 [ "$(jstr "$json" state)" = running ] && [ "$(jstr "$json" cpus)" = 64-65 ] ||
 	why="$why state '$(jstr "$json" state)', cpus '$(jstr "$json" cpus)';"
+velox-ctl stop >/dev/null || why="$why stop failed;"
+# 8 (below) asks GET_CONFIG for these defaults the old way.
+legacy=$(legacy_get_config)
 rmmod velox || why="$why rmmod failed;"
 for bad in "70:CPU 70 is not online (online: $online)" \
 	   "100:CPU 100 does not exist (possible: $possible)"; do
@@ -150,11 +153,20 @@ for bad in "70:CPU 70 is not online (online: $online)" \
 	dmesg | grep -qF "velox: invalid module parameter cpus: ${bad#*:}" ||
 		why="$why no dmesg line '${bad#*:}';"
 done
+insmod "$KO" cpus=0-1
+legacy_low=$(legacy_get_config)
+rmmod velox
 insmod "$KO"
 [ -z "$why" ]
 check module_parameter_names_cpus_past_63 $? "$why"
 
-# 8: tail capture watches the CPUs of the set, by their ids.
+# 8: a caller from before CPU sets (no cpu_set in its GET_CONFIG) gets
+# CPUs 0-63 as bits, and EOVERFLOW for a set past them, which it could
+# only START again bound elsewhere.
+[ "$legacy_low" = "cpus 0x3" ] && [ "$legacy" = EOVERFLOW ]
+check get_config_without_a_set_refuses_cpus_past_63 $? "cpus=0-1: '$legacy_low', cpus=64-65: '$legacy'"
+
+# 9: tail capture watches the CPUs of the set, by their ids.
 why=
 velox-ctl run --duration 1 --lanes 2 --threads 1 --cpus 64-65 --rate 10k \
 	--tail 1s >/dev/null 2>&1 || why="run failed;"
@@ -163,7 +175,7 @@ cpus=$(velox-ctl noise --json | grep -o '"cpu":[0-9]*' | tr '\n' ' ')
 [ -z "$why" ]
 check tail_capture_watches_cpus_past_63 $? "$why"
 
-# 9: a bound CPU past 63 going offline stops the run, drained.
+# 10: a bound CPU past 63 going offline stops the run, drained.
 why=
 dmesg -c >/dev/null
 velox-ctl start --lanes 2 --threads 1 --cpus 64-65 --rate 20k >/dev/null ||
