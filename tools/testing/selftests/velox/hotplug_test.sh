@@ -26,25 +26,7 @@ check() {
 	if [ "$2" = 0 ]; then ktap_ok "$1"; else ktap_fail "$1" "$3"; fi
 }
 
-# jnum JSON KEY: the top-level number under KEY (before the lanes array).
-jnum() {
-	echo "$1" | sed -n "s/^[^[]*\"$2\":\([0-9]*\).*/\1/p"
-}
-
-jstr() {
-	echo "$1" | sed -n "s/.*\"$2\":\"\([a-z-]*\)\".*/\1/p"
-}
-
-# wait_state STATE: up to 30 s (a debug kernel under TCG is slow).
-wait_state() {
-	i=0
-	while [ $i -lt 300 ]; do
-		velox-ctl status --json | grep -q "\"state\":\"$1\"" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/status.sh"	# jnum, jstr, wait_state
 
 # conserved JSON: nothing in flight, the book's quantities add up; else
 # says what is off.

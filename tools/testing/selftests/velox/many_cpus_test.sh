@@ -20,26 +20,7 @@ check() {
 	if [ "$2" = 0 ]; then ktap_ok "$1"; else ktap_fail "$1" "$3"; fi
 }
 
-# jnum JSON KEY: the first number under KEY.
-jnum() {
-	echo "$1" | sed -n "s/^[^[]*\"$2\":\([0-9]*\).*/\1/p"
-}
-
-# jstr JSON KEY: the first string under KEY.
-jstr() {
-	echo "$1" | sed -n "s/^[^[]*\"$2\":\"\([^\"]*\)\".*/\1/p"
-}
-
-# wait_state STATE: up to 30 s.
-wait_state() {
-	i=0
-	while [ $i -lt 300 ]; do
-		velox-ctl status --json | grep -q "\"state\":\"$1\"" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/status.sh"	# jnum, jstr, wait_state
 
 # conserved JSON LANES: stopped with nothing in flight, LANES lanes that
 # each generated and whose counts add up to the totals; else says what
