@@ -87,11 +87,34 @@ static void fewer_words_leave_the_rest_out(struct kunit *test)
 					       BIT_ULL(0));
 }
 
+/* What the publisher (CPUs not bound) and the cpus= message (not online) ask. */
+static void the_first_cpu_of_one_mask_not_in_another(struct kunit *test)
+{
+	unsigned int last = nr_cpu_ids - 1;
+	struct cpumask *a = mask_alloc(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, velox_cpumask_first_andnot(cpumask_of(0),
+							 cpu_none_mask), 0);
+	KUNIT_EXPECT_GE(test, velox_cpumask_first_andnot(cpumask_of(0),
+							 cpumask_of(0)),
+			nr_cpu_ids);
+	cpumask_set_cpu(0, a);
+	cpumask_set_cpu(last, a);
+	KUNIT_EXPECT_GE(test, velox_cpumask_first_andnot(cpu_none_mask, a),
+			nr_cpu_ids);
+	if (last)
+		KUNIT_EXPECT_EQ(test,
+				velox_cpumask_first_andnot(a, cpumask_of(0)),
+				last);
+}
+
 static struct kunit_case velox_cpuset_cases[] = {
 	KUNIT_CASE(the_size_covers_every_cpu_id_in_whole_words),
 	KUNIT_CASE(words_and_mask_round_trip),
 	KUNIT_CASE(an_id_the_machine_lacks_is_refused),
 	KUNIT_CASE(fewer_words_leave_the_rest_out),
+	KUNIT_CASE(the_first_cpu_of_one_mask_not_in_another),
 	{}
 };
 

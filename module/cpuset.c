@@ -148,3 +148,18 @@ int velox_cpu_set_to_user(const struct cpumask *mask, struct velox_config *cfg)
 	kfree(words);
 	return ret;
 }
+
+/*
+ * The first CPU of @a that is not in @b; nr_cpu_ids or more if none.
+ * (cpumask_first_andnot() is 6.2 on.)
+ */
+unsigned int velox_cpumask_first_andnot(const struct cpumask *a,
+					const struct cpumask *b)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, a)
+		if (!cpumask_test_cpu(cpu, b))
+			break;
+	return cpu;
+}

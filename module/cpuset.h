@@ -16,5 +16,7 @@ int velox_cpu_set_from_user(const struct velox_config *cfg,
 			    struct cpumask *mask);
 int velox_cpu_set_to_user(const struct cpumask *mask,
 			  struct velox_config *cfg);
+unsigned int velox_cpumask_first_andnot(const struct cpumask *a,
+					const struct cpumask *b);
 
 #endif /* VELOX_CPUSET_H */

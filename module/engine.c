@@ -62,6 +62,7 @@
 #include "alloc.h"
 #include "capture.h"
 #include "config.h"
+#include "cpuset.h"
 #include "core/idle.h"
 #include "core/lane.h"
 #include "core/layout.h"
@@ -526,12 +527,9 @@ static void velox_publish_later(struct velox_engine *e)
 
 	cpus_read_lock();
 	cpu = nr_cpu_ids;
-	if (!cpumask_empty(&e->bound_cpus)) {
-		/* (cpumask_first_andnot() is 6.2 on.) */
-		for_each_online_cpu(cpu)
-			if (!cpumask_test_cpu(cpu, &e->bound_cpus))
-				break;
-	}
+	if (!cpumask_empty(&e->bound_cpus))
+		cpu = velox_cpumask_first_andnot(cpu_online_mask,
+						 &e->bound_cpus);
 	if (cpu < nr_cpu_ids)
 		queue_delayed_work_on(cpu, system_wq, &e->publish_work, delay);
 	else

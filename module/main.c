@@ -20,6 +20,7 @@
 
 #include "chardev.h"
 #include "config.h"
+#include "cpuset.h"
 #include "core/idle.h"
 #include "core/names.h"
 #include "debugfs.h"
@@ -136,9 +137,7 @@ static int velox_params_config(struct velox_config *cfg, struct cpumask *mask)
 	bad = b < 0 ? "backoff" : f < 0 ? "policy" :
 	      velox_config_invalid(cfg, mask);
 	if (bad && !strcmp(bad, "cpus")) {
-		cpu = cpumask_first(mask);
-		while (cpu < nr_cpu_ids && cpu_online(cpu))
-			cpu = cpumask_next(cpu, mask);
+		cpu = velox_cpumask_first_andnot(mask, cpu_online_mask);
 		pr_err("invalid module parameter cpus: CPU %u is not online (online: %*pbl)\n",
 		       cpu, cpumask_pr_args(cpu_online_mask));
 		return -EINVAL;

@@ -80,9 +80,6 @@ int vx_get_config(int fd, struct velox_config *cfg, __u64 *cpu_set,
 		vx_err("GET_CONFIG", "%s", strerror(errno));
 		return -1;
 	}
-	/* The kernel hands these back as given: keep them sure all the same. */
-	cfg->cpu_set = (uintptr_t)cpu_set;
-	cfg->cpu_set_size = cpu_set_size;
 	return 0;
 }
 
