@@ -34,6 +34,38 @@ static bool hotplug_still(uint64_t h0)
 	return !(h0 & 1) && hotplug_gen() == h0;
 }
 
+static int do_get_info(struct tt_dev *d, struct velox_info *info)
+{
+	struct tt_cpus present, possible;
+	int err;
+
+	tt_cpus_read("present", &present);
+	tt_cpus_read("possible", &possible);
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	err = tt_dev_ioctl(d, TT_OP_GET_INFO, VELOX_IOC_GET_INFO, info);
+	if (err) {
+		tt_fail(TT_CK_QUERY, "GET_INFO: %s", strerror(err));
+		return err;
+	}
+	if (info->size != sizeof(*info) ||
+	    info->abi_version != VELOX_ABI_VERSION ||
+	    info->stats_size < sizeof(struct velox_stats) ||
+	    info->hist_buckets != VELOX_HIST_BUCKETS ||
+	    info->hist_sub_bits != VELOX_HIST_SUB_BITS ||
+	    info->hist_limit_shift != VELOX_HIST_LIMIT_SHIFT ||
+	    info->max_rate != VELOX_RATE_MAX || info->max_ring != VELOX_RING_MAX ||
+	    info->max_lanes < 1 || info->max_lanes > tt_cpus_count(&present) ||
+	    info->tail_spikes != VELOX_TAIL_SPIKES ||
+	    info->cpu_set_size != vx_cpu_set_size(tt_cpus_last(&possible) + 1))
+		tt_fail(TT_CK_QUERY, "GET_INFO: size %u abi %u stats_size %u buckets %u max_lanes %u (%lu CPUs present) cpu_set_size %u (CPUs 0-%ld possible): not what uapi/linux/velox.h says",
+			info->size, info->abi_version, info->stats_size,
+			info->hist_buckets, info->max_lanes,
+			tt_cpus_count(&present), info->cpu_set_size,
+			tt_cpus_last(&possible));
+	return 0;
+}
+
 /*
  * START wrote back what runs: what we asked, with the threads resolved.
  * How it names the CPUs (cpus, or the caller's cpu_set) the uapi leaves
@@ -58,7 +90,12 @@ static void check_started(const struct velox_config *asked,
 			sizeof(*runs), asked->threads, want.lanes, want.rate);
 }
 
-static void do_start(struct tt_dev *d, const struct velox_info *info, bool valid)
+/*
+ * START a valid or invalid config.  GET_INFO is asked again first: its
+ * max_lanes follows the online CPUs, so the session's answer may be from
+ * before a hotplug that @h0 would not see.
+ */
+static void do_start(struct tt_dev *d, struct velox_info *info, bool valid)
 {
 	uint64_t h0 = hotplug_gen();
 	char cpus[256], *on;
@@ -68,6 +105,8 @@ static void do_start(struct tt_dev *d, const struct velox_info *info, bool valid
 	enum tt_op op;
 	int err;
 
+	if (do_get_info(d, info))
+		return;
 	tt_cpus_read("online", &online);
 	if (valid)
 		tt_config_valid(&s, info, &online);
@@ -190,38 +229,6 @@ static void do_get_config(struct tt_dev *d, const struct velox_info *info)
 	    c.bundle > VELOX_BUNDLE_MAX || c.threads == 3 || c.threads > 4)
 		tt_fail(TT_CK_QUERY, "GET_CONFIG: size %u lanes %u rate %u ring %u bundle %u threads %u: not a config that runs",
 			c.size, c.lanes, c.rate, c.ring, c.bundle, c.threads);
-}
-
-static int do_get_info(struct tt_dev *d, struct velox_info *info)
-{
-	struct tt_cpus present, possible;
-	int err;
-
-	tt_cpus_read("present", &present);
-	tt_cpus_read("possible", &possible);
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	err = tt_dev_ioctl(d, TT_OP_GET_INFO, VELOX_IOC_GET_INFO, info);
-	if (err) {
-		tt_fail(TT_CK_QUERY, "GET_INFO: %s", strerror(err));
-		return err;
-	}
-	if (info->size != sizeof(*info) ||
-	    info->abi_version != VELOX_ABI_VERSION ||
-	    info->stats_size < sizeof(struct velox_stats) ||
-	    info->hist_buckets != VELOX_HIST_BUCKETS ||
-	    info->hist_sub_bits != VELOX_HIST_SUB_BITS ||
-	    info->hist_limit_shift != VELOX_HIST_LIMIT_SHIFT ||
-	    info->max_rate != VELOX_RATE_MAX || info->max_ring != VELOX_RING_MAX ||
-	    info->max_lanes < 1 || info->max_lanes > tt_cpus_count(&present) ||
-	    info->tail_spikes != VELOX_TAIL_SPIKES ||
-	    info->cpu_set_size != vx_cpu_set_size(tt_cpus_last(&possible) + 1))
-		tt_fail(TT_CK_QUERY, "GET_INFO: size %u abi %u stats_size %u buckets %u max_lanes %u (%lu CPUs present) cpu_set_size %u (CPUs 0-%ld possible): not what uapi/linux/velox.h says",
-			info->size, info->abi_version, info->stats_size,
-			info->hist_buckets, info->max_lanes,
-			tt_cpus_count(&present), info->cpu_set_size,
-			tt_cpus_last(&possible));
-	return 0;
 }
 
 /* Hold the device for a few ops, then let go (rmmod's chance). */
