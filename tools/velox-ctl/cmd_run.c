@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * velox-ctl run: start, show progress every second, stop, summarize; with
- * --stop-above, stop at the first spike that reaches it and explain it.
+ * velox-ctl run: start, show progress, stop, summarize; a warm-up left
+ * out of what is reported, repeats from the same config, and the runs
+ * kept in a file (--save) for velox-ctl compare; with --stop-above, stop
+ * at the first spike that reaches it and explain it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,16 +26,39 @@
 
 enum { OPT_STOP_ABOVE = 256, OPT_SNAPSHOT };
 
+/* The most runs of one --repeat: a file keeps them all. */
+#define RUN_REPEAT_MAX	VX_RESULT_RUNS_MAX
+
 static void run_usage(FILE *out)
 {
-	fputs("Usage: velox-ctl run --duration S [--stop-above DURATION [--snapshot]]\n"
-	      "                     [OPTIONS]\n"
+	fputs("Usage: velox-ctl run --duration S [--warmup DURATION] [--repeat N]\n"
+	      "                     [--interval S] [--save FILE] [--quiet]\n"
+	      "                     [--stop-above DURATION [--snapshot]] [OPTIONS]\n"
 	      "\n"
 	      "Start the pipeline (as 'velox-ctl start'), print one progress line\n"
-	      "per second (as 'velox-ctl watch'), and after S seconds, or on\n"
-	      "Ctrl-C, stop it (as 'velox-ctl stop') and print the run's summary.\n"
+	      "per interval (as 'velox-ctl watch'), and after the warm-up and S\n"
+	      "seconds more, or on Ctrl-C, stop it (as 'velox-ctl stop') and print\n"
+	      "the run's summary.  Before the first run, 'velox-ctl doctor' checks\n"
+	      "the CPUs it uses; a WARN there is one line on stderr.\n"
 	      "\n"
-	      "  -d, --duration S      seconds to run (required)\n"
+	      "  -d, --duration S      seconds to measure (required), after the\n"
+	      "                        warm-up\n"
+	      "  -w, --warmup DURATION run this long first (500ms, 2s) and leave it\n"
+	      "                        out of the counters and histograms reported\n"
+	      "                        and saved; the summary still counts the whole\n"
+	      "                        run, so generated = delivered + dropped holds\n"
+	      "  -n, --repeat N        N runs back to back, each started from the\n"
+	      "                        same config (START resets the stats); then\n"
+	      "                        the median and min-max of each number over\n"
+	      "                        them (at most 1000)\n"
+	      "  -i, --interval S      seconds between progress lines (default 1);\n"
+	      "                        each line's percentiles go into --save's file\n"
+	      "  -o, --save FILE       write the runs to FILE as JSON (schema in\n"
+	      "                        velox-ctl(8)): the machine, the config,\n"
+	      "                        doctor's findings, every counter and\n"
+	      "                        histogram of each run; 'velox-ctl compare'\n"
+	      "                        reads it; - for standard output\n"
+	      "  -q, --quiet           no doctor warning\n"
 	      "      --stop-above DURATION\n"
 	      "                        stop the run at the first spike whose\n"
 	      "                        end-to-end latency reaches DURATION (200us,\n"
@@ -41,7 +67,8 @@ static void run_usage(FILE *out)
 	      "                        if that is lower; the capture is read every\n"
 	      "                        50 ms; if it fills (4096 spikes) before one\n"
 	      "                        reaches DURATION, the run goes on and says\n"
-	      "                        how many it could not keep\n"
+	      "                        how many it could not keep; with --repeat,\n"
+	      "                        no run starts after the one it stopped\n"
 	      "      --snapshot        with --stop-above: velox.ko also takes an\n"
 	      "                        ftrace snapshot at that spike, so the kernel\n"
 	      "                        trace around it (the events enabled in\n"
@@ -51,7 +78,7 @@ static void run_usage(FILE *out)
 	start_opts_usage(out);
 	fputs("  -h, --help            show this help\n"
 	      "\n"
-	      "Exit status: 0 when the run ended; 3 when --stop-above stopped it\n"
+	      "Exit status: 0 when the runs ended; 3 when --stop-above stopped one\n"
 	      "at a spike; 1 on failure; 2 on a usage error.\n", out);
 }
 
@@ -149,122 +176,403 @@ static void print_hit(const struct stop_above *sa, const struct velox_stats *st,
 		       snapshot_path());
 }
 
+/* What run's own options asked, beside start's. */
+struct run_opts {
+	struct start_opts start;
+	double duration;
+	double warmup;
+	double interval;
+	unsigned int repeat;
+	const char *save;
+	bool quiet;
+};
+
+/* The runs so far, and what each one needs while it goes. */
+struct runs {
+	const struct run_opts *ro;
+	int fd;
+	struct vx_stats map;
+	struct velox_stats *st;
+	struct velox_stats *warm;
+	struct stop_above sa;
+	struct vx_doctor *doctor;
+	struct vx_result_run *res;
+	size_t n;
+};
+
+static bool poll_stop_above(void *ctx)
+{
+	return poll_spikes(&((struct runs *)ctx)->sa);
+}
+
+/* Each --interval line of the measured part goes into the result. */
+static int keep_step(void *ctx, double t, const struct velox_stats *now,
+		     const struct velox_stats *then)
+{
+	struct runs *r = ctx;
+
+	return vx_result_run_step(&r->res[r->n], t, now, then);
+}
+
+/*
+ * The CPUs the run's threads may use, for doctor: the config's set, or
+ * with none every online CPU.  A buffer to free(), @size bytes.
+ */
+static __u64 *run_cpus(const struct velox_stats *st, size_t *size)
+{
+	const __u64 *set = velox_stats_cpu_set(st);
+	unsigned long beyond;
+	__u64 *cpus;
+
+	*size = st->cpu_set_size > sizeof(__u64) ? st->cpu_set_size :
+						   sizeof(__u64);
+	cpus = calloc(1, *size);
+	if (!cpus) {
+		vx_err("run", "out of memory");
+		return NULL;
+	}
+	memcpy(cpus, set, st->cpu_set_size);
+	if (!vx_cpu_set_count(cpus, *size) &&
+	    vx_cpu_set_sysfs("online", cpus, *size, &beyond)) {
+		vx_err("run", "cannot read the online CPUs");
+		free(cpus);
+		return NULL;
+	}
+	return cpus;
+}
+
+/* doctor for the first run's CPUs; a WARN is one line unless --quiet. */
+static int check_machine(struct runs *r)
+{
+	char warns[256], *list;
+	size_t size, n;
+	__u64 *cpus;
+
+	if (vx_stats_read(&r->map, r->st))
+		return -1;
+	cpus = run_cpus(r->st, &size);
+	if (!cpus)
+		return -1;
+	r->doctor = vx_doctor_check(NULL, cpus, size);
+	list = vx_cpulist(cpus, size);
+	free(cpus);
+	if (!r->doctor || !list) {
+		free(list);
+		return -1;
+	}
+	n = vx_doctor_count(r->doctor, VX_DOCTOR_WARN);
+	if (n && !r->ro->quiet) {
+		vx_doctor_warn_summary(r->doctor, warns, sizeof(warns));
+		fprintf(stderr, "velox-ctl: run: doctor: %zu warning%s for CPUs %s (%s): 'velox-ctl doctor --cpus %s' says how to fix %s\n",
+			n, n == 1 ? "" : "s", list, warns, list,
+			n == 1 ? "it" : "them");
+	}
+	free(list);
+	return 0;
+}
+
+static void print_running(const struct runs *r, const struct velox_config *cfg)
+{
+	const struct run_opts *ro = r->ro;
+	char d[VELOX_DURATION_LEN];
+
+	if (ro->repeat > 1)
+		printf("run %zu of %u: ", r->n + 1, ro->repeat);
+	printf("running %.1f s", ro->duration);
+	if (ro->warmup)
+		printf(" after a %.1f s warm-up", ro->warmup);
+	printf(": rate %u/s, %u lane%s, bundle %u, backoff %s, policy %s",
+	       cfg->rate, cfg->lanes, cfg->lanes == 1 ? "" : "s", cfg->bundle,
+	       velox_backoff_name(cfg->backoff), velox_policy_name(cfg->policy));
+	if (cfg->tail_ns)
+		printf(", tail %s", velox_fmt_duration(d, sizeof(d), cfg->tail_ns));
+	if (ro->start.stop_above)
+		printf(", stop above %s",
+		       velox_fmt_duration(d, sizeof(d), ro->start.stop_above));
+	putchar('\n');
+}
+
+/* What the warm-up left out, and what the measured part saw. */
+static void print_measured(const struct vx_result_run *res)
+{
+	const unsigned int delivered = offsetof(struct velox_counters,
+						delivered) / sizeof(__u64);
+	const unsigned int dropped = offsetof(struct velox_counters,
+					      dropped) / sizeof(__u64);
+	const struct velox_hist *h = &res->hist[VELOX_STAGE_E2E];
+
+	printf("warm-up: the first %.2f s (%llu delivered) left out; measured %.2f s: %llu delivered, %llu dropped\n",
+	       res->warmup_s, res->whole[delivered] - res->counters[delivered],
+	       res->seconds, res->counters[delivered], res->counters[dropped]);
+	printf("%s latency of %llu sampled after the warm-up:",
+	       velox_stage_name(VELOX_STAGE_E2E), h->count);
+	if (h->count)
+		velox_report_percentiles(h, vx_emit_file, stdout);
+	putchar('\n');
+}
+
+/*
+ * One run: start, warm up, measure, stop, summarize, keep.  Returns 0,
+ * VX_EXIT_SPIKE when --stop-above stopped it, or -1 on failure (said).
+ */
+static int run_one(struct runs *r)
+{
+	const struct run_opts *ro = r->ro;
+	struct vx_result_run *res = &r->res[r->n];
+	struct progress_hooks hooks = {
+		.poll = ro->start.stop_above ? poll_stop_above : NULL,
+		.every = STOP_POLL_S,
+		.ctx = r,
+	};
+	const struct velox_stats *warm = NULL;
+	struct velox_config cfg;
+	char d[VELOX_DURATION_LEN];
+	bool going;
+
+	r->sa.read = 0;
+	r->sa.found = false;
+	progress_catch_signals();
+	if (start_with(r->fd, &ro->start, &cfg))
+		return -1;
+	print_running(r, &cfg);
+	if (!r->doctor && check_machine(r))
+		goto stop;
+	/* Stop even if the progress could not be read: never leave it running. */
+	going = true;
+	if (ro->warmup) {
+		progress_loop(&r->map, ro->interval, 0, ro->warmup, &hooks);
+		going = !progress_interrupted() && !r->sa.found &&
+			!r->sa.failed;
+		if (going && !vx_stats_read(&r->map, r->warm))
+			warm = r->warm;
+		else
+			going = false;
+		if (going)
+			printf("warm-up done: measuring %.1f s\n", ro->duration);
+	}
+	if (going) {
+		hooks.step = keep_step;
+		progress_loop(&r->map, ro->interval, 0, ro->duration, &hooks);
+	}
+stop:
+	progress_release_signals();
+	if (r->sa.found)
+		printf("spike %llu reached %s: stopping\n", r->sa.hit.id,
+		       velox_fmt_duration(d, sizeof(d), r->sa.hit.e2e_ns));
+	if (vx_stop(r->fd) || vx_stats_read(&r->map, r->st))
+		return -1;
+	if (!r->doctor)
+		return -1;
+	/* One that came in the last poll interval, or while draining. */
+	if (ro->start.stop_above && !r->sa.found && !r->sa.failed)
+		poll_spikes(&r->sa);
+	vx_print_summary(stdout, r->st);
+	/* A warm-up cut short measured nothing: the end less the end. */
+	if (ro->warmup && !warm)
+		warm = r->st;
+	if (vx_result_run_fill(res, r->st, warm))
+		return -1;
+	r->n++;
+	if (ro->warmup)
+		print_measured(res);
+	if (r->sa.failed)
+		return -1;
+	if (r->sa.found) {
+		print_hit(&r->sa, r->st, ro->start.snapshot);
+		return VX_EXIT_SPIKE;
+	}
+	if (ro->start.stop_above && r->st->total.tail_lost)
+		/* The capture was full: what it could not keep went unseen. */
+		fprintf(stderr, "velox-ctl: run: %llu spikes were not kept (the capture keeps the first %u): one may have reached %s\n",
+			(unsigned long long)r->st->total.tail_lost,
+			VELOX_TAIL_SPIKES, velox_fmt_duration(d, sizeof(d),
+							      ro->start.stop_above));
+	return 0;
+}
+
+/* --repeat: each number's median and range over the runs. */
+static void print_spreads(const struct runs *r)
+{
+	static const char *const names[] = {
+		"e2e.p50", "e2e.p90", "e2e.p99", "e2e.p999", "e2e.p9999",
+		"e2e.max", "throughput", "dropped",
+	};
+	char med[VELOX_DURATION_LEN], lo[VELOX_DURATION_LEN];
+	char hi[VELOX_DURATION_LEN];
+	struct vx_spread s;
+	struct vx_metric m;
+	size_t i;
+
+	printf("\nover %zu runs: median (min - max)\n", r->n);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (vx_metric_parse(names[i], &m))
+			continue;
+		vx_metric_spread(r->res, r->n, &m, &s);
+		printf("  %-11s %10s (%s - %s)\n", names[i],
+		       vx_metric_fmt(med, sizeof(med), &m, s.median),
+		       vx_metric_fmt(lo, sizeof(lo), &m, s.min),
+		       vx_metric_fmt(hi, sizeof(hi), &m, s.max));
+	}
+}
+
+static int save_runs(const struct runs *r)
+{
+	const struct velox_stats *st = r->st;
+	struct velox_info info;
+	struct vx_result_setup setup = {
+		.tool = "velox-ctl " VELOX_VERSION,
+		.info = &info,
+		.cfg = &st->config,
+		.cpu_set = velox_stats_cpu_set(st),
+		.cpu_set_size = st->cpu_set_size,
+		.doctor = r->doctor,
+		.duration_s = r->ro->duration,
+		.warmup_s = r->ro->warmup,
+		.interval_s = r->ro->interval,
+	};
+
+	if (vx_get_info(r->fd, &info))
+		return -1;
+	return vx_result_save(r->ro->save, &setup, r->res, r->n);
+}
+
+/* run's own options; 1 if @c is not one of them, else 0 or an exit. */
+static int run_opt_parse(struct run_opts *ro, int c, const char *arg)
+{
+	__u64 ns;
+
+	switch (c) {
+	case 'd':
+		if (parse_seconds(arg, &ro->duration))
+			return vx_usage_err("--duration", "'%s': seconds, more than 0",
+					    arg);
+		return 0;
+	case 'w':
+		if (vx_parse_duration(arg, &ns) || !ns || ns > 1e7 * 1e9)
+			return vx_usage_err("--warmup", "'%s' is not a duration (500ms, 2s)",
+					    arg);
+		ro->warmup = ns / 1e9;
+		return 0;
+	case 'n':
+		if (parse_u32(arg, &ro->repeat) || !ro->repeat ||
+		    ro->repeat > RUN_REPEAT_MAX)
+			return vx_usage_err("--repeat", "'%s': a number of runs from 1 to %d",
+					    arg, RUN_REPEAT_MAX);
+		return 0;
+	case 'i':
+		if (parse_seconds(arg, &ro->interval))
+			return vx_usage_err("--interval", "'%s': seconds, more than 0",
+					    arg);
+		return 0;
+	case 'o':
+		ro->save = arg;
+		return 0;
+	case 'q':
+		ro->quiet = true;
+		return 0;
+	case OPT_STOP_ABOVE:
+		if (parse_tail_duration("--stop-above", arg, false,
+					&ro->start.stop_above))
+			return VX_EXIT_USAGE;
+		return 0;
+	case OPT_SNAPSHOT:
+		ro->start.snapshot = true;
+		return 0;
+	}
+	return 1;
+}
+
 static int run_run(int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "duration", required_argument, NULL, 'd' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "repeat", required_argument, NULL, 'n' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "save", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "stop-above", required_argument, NULL, OPT_STOP_ABOVE },
 		{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 		{ "help", no_argument, NULL, 'h' },
 	};
-	struct option opts[START_LONG_OPTS + 5];
-	static struct stop_above sa;
-	struct progress_poll poll = {
-		.fn = poll_spikes,
-		.ctx = &sa,
-		.every = STOP_POLL_S,
-	};
-	struct start_opts o = { 0 };
-	char d[VELOX_DURATION_LEN];
-	struct velox_config cfg;
-	struct velox_stats *st = NULL;
-	struct vx_stats map;
-	double duration = 0;
-	int c, fd, ret = VX_EXIT_FAIL;
+	const size_t nown = sizeof(own) / sizeof(own[0]);
+	struct option opts[START_LONG_OPTS + sizeof(own) / sizeof(own[0]) + 1];
+	struct run_opts ro = { .interval = 1, .repeat = 1 };
+	static struct runs r;
+	int c, ret;
 
-	opts_build(opts, own, 4);
-	while ((c = getopt_long(argc, argv, START_OPTS_SHORT "d:h", opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'h':
+	opts_build(opts, own, nown);
+	while ((c = getopt_long(argc, argv, START_OPTS_SHORT "d:w:n:i:o:qh",
+				opts, NULL)) != -1) {
+		if (c == 'h') {
 			run_usage(stdout);
 			return VX_EXIT_OK;
-		case 'd':
-			if (parse_seconds(optarg, &duration))
-				return vx_usage_err("--duration", "'%s': seconds, more than 0",
-						    optarg);
-			continue;
-		case OPT_STOP_ABOVE:
-			if (parse_tail_duration("--stop-above", optarg, false,
-						&o.stop_above))
-				return VX_EXIT_USAGE;
-			continue;
-		case OPT_SNAPSHOT:
-			o.snapshot = true;
-			continue;
 		}
-		ret = start_opt_parse(&o, c, optarg);
+		ret = run_opt_parse(&ro, c, optarg);
+		if (ret == 1)
+			ret = start_opt_parse(&ro.start, c, optarg);
+		else if (ret)
+			return ret;
+		else
+			continue;
 		if (ret < 0)
 			return VX_EXIT_USAGE;
 		if (!ret) {
 			run_usage(stderr);
 			return VX_EXIT_USAGE;
 		}
-		ret = VX_EXIT_FAIL;
 	}
 	if (optind != argc)
 		return vx_usage_err("run", "unexpected argument '%s'",
 				    argv[optind]);
-	if (!duration)
+	if (!ro.duration)
 		return vx_usage_err("run", "--duration is required");
-	if (o.snapshot && !o.stop_above)
+	if (ro.start.snapshot && !ro.start.stop_above)
 		return vx_usage_err("--snapshot", "needs --stop-above");
 
-	fd = vx_open();
-	if (fd < 0)
+	ret = VX_EXIT_FAIL;
+	r.ro = &ro;
+	r.fd = vx_open();
+	if (r.fd < 0)
 		return VX_EXIT_FAIL;
-	if (vx_stats_map(fd, &map))
+	if (vx_stats_map(r.fd, &r.map))
 		goto out_close;
-	st = vx_stats_alloc(&map);
-	if (!st)
-		goto out_unmap;
-	if (o.snapshot && snapshot_prepare())
-		goto out_unmap;
-	progress_catch_signals();
-	if (start_with(fd, &o, &cfg))
-		goto out_unmap;
-	printf("running %.1f s: rate %u/s, %u lane%s, bundle %u, backoff %s, policy %s",
-	       duration, cfg.rate, cfg.lanes, cfg.lanes == 1 ? "" : "s",
-	       cfg.bundle, velox_backoff_name(cfg.backoff),
-	       velox_policy_name(cfg.policy));
-	if (cfg.tail_ns)
-		printf(", tail %s", velox_fmt_duration(d, sizeof(d), cfg.tail_ns));
-	if (o.stop_above)
-		printf(", stop above %s",
-		       velox_fmt_duration(d, sizeof(d), o.stop_above));
-	putchar('\n');
-	sa.fd = fd;
-	sa.ns = o.stop_above;
-	/* Stop even if the progress could not be read: never leave it running. */
-	progress_loop(&map, 1, 0, duration, o.stop_above ? &poll : NULL);
-	progress_release_signals();
-	if (sa.found)
-		printf("spike %llu reached %s: stopping\n", sa.hit.id,
-		       velox_fmt_duration(d, sizeof(d), sa.hit.e2e_ns));
-	if (vx_stop(fd) || vx_stats_read(&map, st))
-		goto out_unmap;
-	/* One that came in the last poll interval, or while draining. */
-	if (o.stop_above && !sa.found && !sa.failed)
-		poll_spikes(&sa);
-	vx_print_summary(stdout, st);
-	if (sa.failed)
-		goto out_unmap;
-	ret = VX_EXIT_OK;
-	if (sa.found) {
-		print_hit(&sa, st, o.snapshot);
-		ret = VX_EXIT_SPIKE;
-	} else if (o.stop_above && st->total.tail_lost) {
-		/* The capture was full: what it could not keep went unseen. */
-		fprintf(stderr, "velox-ctl: run: %llu spikes were not kept (the capture keeps the first %u): one may have reached %s\n",
-			(unsigned long long)st->total.tail_lost,
-			VELOX_TAIL_SPIKES,
-			velox_fmt_duration(d, sizeof(d), o.stop_above));
+	r.st = vx_stats_alloc(&r.map);
+	r.warm = vx_stats_alloc(&r.map);
+	r.res = calloc(ro.repeat, sizeof(*r.res));
+	if (!r.st || !r.warm || !r.res) {
+		vx_err("run", "out of memory");
+		goto out_free;
 	}
-out_unmap:
-	free(st);
-	vx_stats_unmap(&map);
+	if (ro.start.snapshot && snapshot_prepare())
+		goto out_free;
+	r.sa.fd = r.fd;
+	r.sa.ns = ro.start.stop_above;
+	while (r.n < ro.repeat) {
+		ret = run_one(&r);
+		if (ret < 0) {
+			ret = VX_EXIT_FAIL;
+			goto out_free;
+		}
+		if (ret == VX_EXIT_SPIKE || progress_interrupted())
+			break;
+		if (r.n < ro.repeat)
+			putchar('\n');
+	}
+	if (r.n > 1)
+		print_spreads(&r);
+	if (ro.save && r.n && save_runs(&r))
+		ret = VX_EXIT_FAIL;
+out_free:
+	while (r.n)
+		vx_result_run_release(&r.res[--r.n]);
+	free(r.res);
+	vx_doctor_free(r.doctor);
+	free(r.warm);
+	free(r.st);
+	vx_stats_unmap(&r.map);
 out_close:
-	close(fd);
+	close(r.fd);
 	return ret;
 }
 

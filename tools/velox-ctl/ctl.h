@@ -24,7 +24,8 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd cmd_info, cmd_start, cmd_stop, cmd_run,
-	cmd_status, cmd_hist, cmd_watch, cmd_reset, cmd_tail, cmd_noise;
+	cmd_status, cmd_hist, cmd_watch, cmd_reset, cmd_tail, cmd_noise,
+	cmd_compare, cmd_doctor, cmd_export;
 
 int parse_json_only(int argc, char **argv, const struct ctl_cmd *cmd,
 		    bool *json);
@@ -53,19 +54,48 @@ extern const struct option start_long_opts[START_LONG_OPTS];
 struct option;
 void opts_build(struct option *dst, const struct option *own, size_t nown);
 
+/* gate.c: compare --fail-if EXPR. */
+enum gate_op { GATE_GT, GATE_GE, GATE_LT, GATE_LE };
+
+/**
+ * struct gate - one --fail-if expression
+ * @expr: as given
+ * @metric: what it tests
+ * @op: how
+ * @bound: against what: the metric's unit (ns for a latency), or with
+ *	@relative a change from the base in percent
+ * @relative: @bound is a change from the base file
+ */
+struct gate {
+	const char *expr;
+	struct vx_metric metric;
+	enum gate_op op;
+	double bound;
+	bool relative;
+};
+int gate_parse(const char *expr, struct gate *g);
+double gate_change(double base, double v);
+bool gate_test(const struct gate *g, const struct vx_result *base,
+	       const struct vx_result *new);
+
 /*
  * progress.c: watch and run, one line per interval.  A poll, if given, is
  * called every @every seconds between the lines; when it returns true the
- * loop ends, as on Ctrl-C.
+ * loop ends, as on Ctrl-C.  A step, if given, sees each line's snapshots
+ * (of the same run; @t seconds since the loop began); when it fails, so
+ * does the loop.
  */
-struct progress_poll {
-	bool (*fn)(void *ctx);
-	void *ctx;
+struct progress_hooks {
+	bool (*poll)(void *ctx);
 	double every;
+	int (*step)(void *ctx, double t, const struct velox_stats *now,
+		    const struct velox_stats *then);
+	void *ctx;
 };
 void progress_catch_signals(void);
 void progress_release_signals(void);
+bool progress_interrupted(void);
 int progress_loop(const struct vx_stats *map, double interval, long count,
-		  double duration, const struct progress_poll *poll);
+		  double duration, const struct progress_hooks *hooks);
 
 #endif /* VELOX_CTL_H */

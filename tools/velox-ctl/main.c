@@ -12,7 +12,8 @@
 
 static const struct ctl_cmd *const cmds[] = {
 	&cmd_start, &cmd_stop, &cmd_run, &cmd_status, &cmd_hist, &cmd_watch,
-	&cmd_tail, &cmd_noise, &cmd_reset, &cmd_info,
+	&cmd_tail, &cmd_noise, &cmd_reset, &cmd_info, &cmd_compare, &cmd_doctor,
+	&cmd_export,
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -37,7 +38,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 on success; 1 on failure, with one line on stderr\n"
 	      "naming the cause; 2 on a usage error; 3 when 'run --stop-above'\n"
-	      "stopped at a spike.\n", out);
+	      "stopped at a spike.  'compare' exits 1 when a --fail-if holds,\n"
+	      "and 2 for a file it cannot read as a saved run.\n", out);
 }
 
 /*

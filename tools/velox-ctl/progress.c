@@ -24,6 +24,7 @@ void progress_catch_signals(void)
 {
 	struct sigaction sa;
 
+	interrupted = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -122,33 +123,40 @@ static bool sleep_until_abs(double t)
 }
 
 /*
- * Sleep until @t (CLOCK_MONOTONIC seconds), calling @poll every
- * poll->every seconds meanwhile; false if interrupted or the poll said
+ * Sleep until @t (CLOCK_MONOTONIC seconds), calling @hooks' poll every
+ * hooks->every seconds meanwhile; false if interrupted or the poll said
  * to end.
  */
-static bool sleep_until(double t, const struct progress_poll *poll)
+static bool sleep_until(double t, const struct progress_hooks *hooks)
 {
 	double step;
 
-	if (!poll)
+	if (!hooks || !hooks->poll)
 		return sleep_until_abs(t);
 	for (;;) {
-		step = now_s() + poll->every;
-		if (!sleep_until_abs(step < t ? step : t) || poll->fn(poll->ctx))
+		step = now_s() + hooks->every;
+		if (!sleep_until_abs(step < t ? step : t) ||
+		    hooks->poll(hooks->ctx))
 			return false;
 		if (step >= t)
 			return true;
 	}
 }
 
+/* A signal ended a loop since progress_catch_signals(). */
+bool progress_interrupted(void)
+{
+	return interrupted;
+}
+
 /*
  * Print a line every @interval seconds until @count lines (0: no limit)
  * or @duration seconds (0: no limit) have passed, a signal came, or
- * @poll (NULL: none) said to end.
- * Returns 0, or -1 if the stats could not be read.
+ * @hooks' poll said to end; @hooks' step sees each line's snapshots.
+ * Returns 0, or -1 if the stats could not be read or a step failed.
  */
 int progress_loop(const struct vx_stats *map, double interval, long count,
-		  double duration, const struct progress_poll *poll)
+		  double duration, const struct progress_hooks *hooks)
 {
 	struct velox_stats *then, *now, *tmp;
 	double start = now_s(), next = start;
@@ -164,11 +172,14 @@ int progress_loop(const struct vx_stats *map, double interval, long count,
 		next += interval;
 		if (duration && next > start + duration)
 			next = start + duration;
-		if (!sleep_until(next, poll))
+		if (!sleep_until(next, hooks))
 			break;
 		if (vx_stats_read(map, now))
 			goto out_free;
 		print_line(stdout, next - start, now, then);
+		if (hooks && hooks->step &&
+		    hooks->step(hooks->ctx, next - start, now, then))
+			goto out_free;
 		lines++;
 		tmp = then;
 		then = now;

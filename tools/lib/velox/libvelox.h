@@ -12,6 +12,11 @@
  *   histogram.c  a stage's histogram as text, JSON and HdrHistogram .hgrm
  *   duration.c   "200us", "1.5ms" to nanoseconds
  *   json.c       a kernel string as a JSON string
+ *   json_parse.c JSON text into a tree, for the files velox-ctl saves
+ *   result.c     a saved run (velox-ctl run --save): written and read back
+ *   metric.c     a run's numbers by name ("e2e.p99"), over a file's runs
+ *   doctor.c     the machine's settings that make or break a measurement
+ *   prometheus.c a run in Prometheus' text format (velox-ctl export)
  *   spikes.c     the spikes captured (read() on /dev/velox)
  *   tail.c       the spikes' causes ranked, as a diagnosis and as JSON
  *   noise.c      what the machine took from each worker CPU
@@ -127,6 +132,44 @@ int vx_parse_duration(const char *s, __u64 *ns);
 /* json.c */
 void vx_print_json_string(FILE *out, const char *s, size_t max);
 
+/* json_parse.c: a JSON document as a tree. */
+enum vx_json_type {
+	VX_JSON_NULL,
+	VX_JSON_BOOL,
+	VX_JSON_NUMBER,
+	VX_JSON_STRING,
+	VX_JSON_ARRAY,
+	VX_JSON_OBJECT,
+};
+
+/**
+ * struct vx_json - one JSON value
+ * @type: which of the fields below say what it is
+ * @b: a bool's value
+ * @num: a number's value
+ * @is_u64: the number is a whole one from 0 to 2^64 - 1, exact in @u64
+ * @u64: its exact value
+ * @str: a string's value, UTF-8, without NULs
+ * @items: an array's elements, or an object's member values
+ * @keys: an object's member names, as many as @items
+ * @n: how many items
+ */
+struct vx_json {
+	enum vx_json_type type;
+	bool b;
+	double num;
+	bool is_u64;
+	unsigned long long u64;
+	char *str;
+	struct vx_json *items;
+	char **keys;
+	size_t n;
+};
+
+struct vx_json *vx_json_parse(const char *text, char *why, size_t len);
+void vx_json_free(struct vx_json *j);
+const struct vx_json *vx_json_get(const struct vx_json *j, const char *key);
+
 /* spikes.c: the capture of a run with velox_config.tail_ns set. */
 int vx_tail_check(const struct velox_info *info, const char *what);
 int vx_read_spikes_at(int fd, size_t first, struct velox_spike *buf,
@@ -195,5 +238,9 @@ void vx_print_tail_json(FILE *out, const struct vx_tail *t, size_t last);
 /* noise.c */
 void vx_print_noise(FILE *out, const struct velox_stats *st);
 void vx_print_noise_json(FILE *out, const struct velox_stats *st);
+
+#include "result.h"
+#include "doctor.h"
+#include "prometheus.h"
 
 #endif /* VELOX_LIBVELOX_H */
