@@ -148,9 +148,9 @@ printf '%q ' "$@" >"$tmp/cmd.sh"
 echo >>"$tmp/cmd.sh"
 
 tests=()
-# The tests, and the helpers they call (json_valid, legacy_get_config);
-# the tests source scripts/ktap.sh from the PATH.
-for t in "$sel"/{*.sh,*_test,json_valid,legacy_get_config}; do
+# The tests, and the helpers they call (json_valid, legacy_get_config,
+# result_check); the tests source scripts/ktap.sh from the PATH.
+for t in "$sel"/{*.sh,*_test,json_valid,legacy_get_config,result_check}; do
 	[ -x "$t" ] || [ "${t##*.}" = sh ] && tests+=(--test "$t")
 done
 bins=(--bin "$top/tools/velox-ctl/velox-ctl")

@@ -116,7 +116,8 @@ static void print_row(const struct compare *c, const char *label,
 		else
 			snprintf(change, sizeof(change), "%+.1f%%%s", pct,
 				 beyond_noise(&base, &s) ? " *" : "");
-		printf(" %-*s", CHANGE_W, change);
+		/* No blanks at the end of a line: pad all but the last. */
+		printf(" %-*s", i + 1 < c->nfiles ? CHANGE_W : 0, change);
 	}
 	putchar('\n');
 }
@@ -133,7 +134,8 @@ static void print_header(const struct compare *c)
 		name = name ? name + 1 : c->files[i]->path;
 		printf(" %-*.*s", VALUE_W, VALUE_W, name);
 		if (i)
-			printf(" %-*s", CHANGE_W, "change");
+			printf(" %-*s", i + 1 < c->nfiles ? CHANGE_W : 0,
+			       "change");
 	}
 	putchar('\n');
 }

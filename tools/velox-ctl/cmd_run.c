@@ -530,6 +530,8 @@ static int run_run(int argc, char **argv)
 	if (ro.start.snapshot && !ro.start.stop_above)
 		return vx_usage_err("--snapshot", "needs --stop-above");
 
+	if (ro.save && vx_result_can_save(ro.save))
+		return VX_EXIT_FAIL;
 	ret = VX_EXIT_FAIL;
 	r.ro = &ro;
 	r.fd = vx_open();

@@ -364,13 +364,64 @@ static void print_result(FILE *out, const struct vx_result_setup *setup,
 		",\"limit_shift\":%d},\"runs\":[", setup->duration_s,
 		setup->warmup_s, setup->interval_s, VELOX_HIST_BUCKETS,
 		VELOX_HIST_SUB_BITS, VELOX_HIST_LIMIT_SHIFT);
+	/* A run a line, so that line tools can pick runs out. */
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",\n" : "\n", out);
 		print_run(out, &runs[i]);
 	}
-	fputs("],\n", out);
+	fputs("\n],\n", out);
 	print_summary(out, runs, n);
 	fputs("}\n", out);
+}
+
+/*
+ * A temporary file beside @path, open for writing, its name in a buffer
+ * at *@tmp to free(); -1 after saying why.
+ */
+static int create_beside(const char *path, char **tmp)
+{
+	size_t len = strlen(path) + 16;
+	int fd;
+
+	*tmp = malloc(len);
+	if (!*tmp) {
+		vx_err("--save", "out of memory");
+		return -1;
+	}
+	snprintf(*tmp, len, "%s.XXXXXX", path);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		vx_err("--save", "%s: cannot create a file there: %s", path,
+		       strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fd;
+}
+
+/**
+ * vx_result_can_save() - will vx_result_save() be able to write @path?
+ * @path: the file; "-" for standard output
+ *
+ * Tried before the runs, so that they are not run for nothing: a file
+ * is created beside @path and removed.
+ *
+ * Return: 0, or -1 after saying why.
+ */
+int vx_result_can_save(const char *path)
+{
+	char *tmp;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	fd = create_beside(path, &tmp);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	return 0;
 }
 
 /**
@@ -388,7 +439,6 @@ static void print_result(FILE *out, const struct vx_result_setup *setup,
 int vx_result_save(const char *path, const struct vx_result_setup *setup,
 		   const struct vx_result_run *runs, size_t n)
 {
-	size_t len = strlen(path) + 16;
 	char *tmp;
 	FILE *out;
 	int fd;
@@ -397,18 +447,9 @@ int vx_result_save(const char *path, const struct vx_result_setup *setup,
 		print_result(stdout, setup, runs, n);
 		return fflush(stdout) ? -1 : 0;
 	}
-	tmp = malloc(len);
-	if (!tmp) {
-		vx_err("--save", "out of memory");
+	fd = create_beside(path, &tmp);
+	if (fd < 0)
 		return -1;
-	}
-	snprintf(tmp, len, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		vx_err("--save", "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
 	/* mkstemp()'s 0600 is for secrets: a result is read by others. */
 	fchmod(fd, 0644);
 	out = fdopen(fd, "w");

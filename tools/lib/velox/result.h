@@ -112,6 +112,7 @@ struct vx_result_setup {
 	double interval_s;
 };
 
+int vx_result_can_save(const char *path);
 int vx_result_save(const char *path, const struct vx_result_setup *setup,
 		   const struct vx_result_run *runs, size_t n);
 
