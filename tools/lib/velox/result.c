@@ -622,6 +622,50 @@ static int load_counters(const struct loader *ld, const struct vx_json *obj,
 	return 0;
 }
 
+/* The --interval steps: each stage's count and percentiles. */
+static int load_steps(struct loader *ld, const struct vx_json *arr,
+		      struct vx_result_run *r)
+{
+	size_t at = strlen(ld->where), k;
+	unsigned int stage, p;
+
+	if (!arr || arr->type != VX_JSON_ARRAY)
+		return bad(ld, "intervals", "is missing");
+	r->iv = calloc(arr->n ? arr->n : 1, sizeof(*r->iv));
+	if (!r->iv) {
+		vx_err(ld->path, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < arr->n; k++, r->niv++) {
+		const struct vx_json *obj = &arr->items[k];
+		struct vx_result_interval *s = &r->iv[k];
+
+		snprintf(ld->where + at, sizeof(ld->where) - at,
+			 ".intervals[%zu]", k);
+		if (get_num(ld, obj, "t_s", &s->t_s) ||
+		    get_num(ld, obj, "seconds", &s->seconds) ||
+		    get_u64(ld, obj, "delivered", &s->delivered) ||
+		    get_u64(ld, obj, "dropped", &s->dropped))
+			return -1;
+		for (stage = 0; stage < VELOX_STAGES; stage++) {
+			const struct vx_json *st = vx_json_get(vx_json_get(obj,
+				"stages"), velox_stage_name(stage));
+
+			snprintf(ld->where + at, sizeof(ld->where) - at,
+				 ".intervals[%zu].stages.%s", k,
+				 velox_stage_name(stage));
+			if (get_u64(ld, st, "count", &s->count[stage]))
+				return -1;
+			for (p = 0; p < VELOX_PERCENTILES; p++)
+				if (get_u64(ld, st, velox_percentiles[p].json,
+					    &s->pct[stage][p]))
+					return -1;
+		}
+	}
+	ld->where[at] = '\0';
+	return 0;
+}
+
 static int load_run(struct loader *ld, const struct vx_json *obj,
 		    struct vx_result_run *r)
 {
@@ -651,7 +695,7 @@ static int load_run(struct loader *ld, const struct vx_json *obj,
 			return -1;
 	}
 	ld->where[at] = '\0';
-	return 0;
+	return load_steps(ld, vx_json_get(obj, "intervals"), r);
 }
 
 /* The same histogram as this velox-ctl's, or percentiles would differ. */

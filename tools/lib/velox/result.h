@@ -59,8 +59,7 @@ struct vx_result_interval {
  * @iv: the --interval steps, NULL if none
  * @niv: how many
  *
- * A run read back by vx_result_load() has no @lanes and no @iv: compare
- * reads neither.
+ * A run read back by vx_result_load() has no @lanes: nothing reads them.
  */
 struct vx_result_run {
 	__u64 run;

@@ -174,6 +174,9 @@ TEST(a_saved_run_reads_back_the_same)
 	}
 	EXPECT_EQ(m.run.seconds, back->seconds);
 	EXPECT_EQ(m.run.warmup_s, back->warmup_s);
+	ASSERT_EQ(1, back->niv);
+	EXPECT_EQ(0, memcmp(m.run.iv, back->iv, sizeof(*back->iv)));
+	EXPECT_EQ(1000, back->iv[0].delivered);
 	vx_result_free(r);
 	/* Renamed into place: no temporary file is left beside it. */
 	snprintf(path, sizeof(path), "%s/run.json", dir);

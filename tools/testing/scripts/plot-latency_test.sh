@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # scripts/plot-latency.sh on the host, no VM: fixtures/e2e.hgrm is what
-# `velox-ctl hist --stage e2e --hgrm` prints; the other inputs are made here.
+# `velox-ctl hist --stage e2e --hgrm` prints, fixtures/result-*.json what
+# `velox-ctl run --save` wrote (compare_test.sh says how); the other inputs
+# are made here.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +50,11 @@ expect_bad() {
 
 sig=89504e470d0a1a0a
 
-ktap_plan 7
+ktap_plan 11
+make -s -C "$top/tools/velox-ctl" >"$tmp/make" 2>&1 ||
+	ktap_diag "make velox-ctl: $(cat "$tmp/make")"
+spin=$here/fixtures/result-spin.json
+sleep=$here/fixtures/result-sleep.json
 
 # 1. The fixture plots into a real PNG, in a directory that did not exist.
 run -o "$tmp/new/one.png" --title e2e "$fixture"
@@ -112,6 +118,53 @@ if [ "$rc" = 2 ]; then
 	ktap_ok no_arguments
 else
 	ktap_fail no_arguments "want exit 2, got $rc"
+fi
+
+# 8. A saved result plots as the .hgrm velox-ctl makes of it: the same
+# PNG, byte for byte, under the same label.
+"$top/tools/velox-ctl/velox-ctl" hist --from "$spin" --stage e2e --hgrm \
+	>"$tmp/spin.hgrm"
+run -o "$tmp/json.png" --size 640x400 -l spin "$spin"
+run -o "$tmp/hgrm.png" --size 640x400 -l spin "$tmp/spin.hgrm"
+if [ "$rc" = 0 ] && [ "$(png_sig "$tmp/json.png")" = $sig ] &&
+   cmp -s "$tmp/json.png" "$tmp/hgrm.png"; then
+	ktap_ok saved_result_plots_as_its_hgrm
+else
+	ktap_fail saved_result_plots_as_its_hgrm "want two equal PNGs, got" \
+		"exit $rc:" "$(cat "$tmp/err")"
+fi
+
+# 9. Before and after on one chart, and over time in a second PNG, whose
+# lines come from the second file's steps (unlike spin against itself).
+run -o "$tmp/ab.png" -T "$tmp/t-ss.png" --size 640x400 -l a -l b "$spin" "$spin"
+run -o "$tmp/ab.png" -T "$tmp/t-ab.png" --size 640x400 -l a -l b "$spin" "$sleep"
+if [ "$rc" = 0 ] && [ "$(png_sig "$tmp/t-ab.png")" = $sig ] &&
+   [ "$(png_size "$tmp/t-ab.png")" = 640x400 ] &&
+   ! cmp -s "$tmp/t-ss.png" "$tmp/t-ab.png"; then
+	ktap_ok over_time_png_of_two_results
+else
+	ktap_fail over_time_png_of_two_results "want exit 0 and a PNG" \
+		"unlike spin's against itself, got exit $rc:" "$(cat "$tmp/err")"
+fi
+
+# 10. Over time needs a saved result among the inputs.
+run -o "$tmp/h.png" -T "$tmp/t.png" "$fixture"
+if [ "$rc" = 2 ] && grep -q -- "--over-time needs a FILE.json input" "$tmp/err"; then
+	ktap_ok over_time_without_a_result
+else
+	ktap_fail over_time_without_a_result "want exit 2, got $rc:" "$(cat "$tmp/err")"
+fi
+
+# 11. A result saved without --interval steps cannot be plotted over time.
+sed 's/"intervals":\[[^]]*\]/"intervals":[]/g' "$spin" >"$tmp/nosteps.json"
+run -o "$tmp/n.png" -T "$tmp/tn.png" "$tmp/nosteps.json"
+if [ "$rc" = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+   grep -qF "plot-latency.sh: $tmp/nosteps.json: no --interval steps saved" "$tmp/err" &&
+   [ ! -e "$tmp/tn.png" ]; then
+	ktap_ok result_without_steps
+else
+	ktap_fail result_without_steps "want exit 1 naming the file, got" \
+		"exit $rc:" "$(cat "$tmp/err")"
 fi
 
 ktap_finish
