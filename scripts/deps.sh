@@ -84,6 +84,34 @@ fi
 
 install_missing "${PKGS[@]}"
 
+# velox-ctl export's test (tools/testing/scripts/export_test.sh) checks
+# its file with promtool and scrapes it with node_exporter and a
+# Prometheus server of its own (curl asks it), on 127.0.0.1 for the
+# test's length.  The
+# packages' postinsts would start both as services (invoke-rc.d,
+# deb-systemd-invoke; both ask policy-rc.d first) and enable them for the
+# next boot: a policy-rc.d that refuses, on a machine without one of its
+# own, keeps them from starting, and a fresh install is then disabled.
+PROM_PKGS=(prometheus prometheus-node-exporter curl)
+mapfile -t prom_want < <(missing "${PROM_PKGS[@]}")
+if [ ${#prom_want[@]} -gt 0 ]; then
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		trap 'rm -f "$policy"' EXIT
+		printf '#!/bin/sh\n# scripts/deps.sh: start no service while it installs\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+	fi
+	install_missing "${prom_want[@]}"
+	if grep -qs 'scripts/deps.sh' "$policy"; then
+		rm -f "$policy"
+		trap - EXIT
+	fi
+	for p in "${prom_want[@]}"; do
+		deb-systemd-helper disable "$p.service" >/dev/null 2>&1 || true
+		update-rc.d "$p" disable >/dev/null 2>&1 || true
+	done
+fi
+
 # Newest 6.12 header package of bookworm (linux-headers-6.12.N+deb12-amd64).
 newest_612() {
 	apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |

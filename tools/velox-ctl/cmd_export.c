@@ -152,7 +152,7 @@ static int export_run(int argc, char **argv)
 			break;
 		case 'c':
 			if (parse_u32(optarg, &count) || !count)
-				return vx_usage_err("--count", "'%s': a number of writes, 1 or more",
+				return vx_usage_err("--count", "'%s': writes, 1 or more",
 						    optarg);
 			break;
 		case 'h':

@@ -143,6 +143,11 @@ static void print_run(FILE *out, const struct velox_stats *st)
 
 #define WORD(field)	(offsetof(struct velox_counters, field) / sizeof(__u64))
 
+/*
+ * Every counter of the stats area under its names.h name, so a new one
+ * shows up by itself; but the flush reasons as one family with a label,
+ * and resting_qty, a level, as a gauge.
+ */
 static void print_counters(FILE *out, const struct velox_counters *c)
 {
 	char name[64], help[160];
@@ -154,7 +159,7 @@ static void print_counters(FILE *out, const struct velox_counters *c)
 
 		if (i == WORD(flushes)) {
 			family(out, "velox_flushes_total", "counter",
-			       "Bundles flushed this run, by why.");
+			       "Bundles flushed this run, by reason.");
 			for (r = 0; r < VELOX_FLUSH_REASONS; r++) {
 				fputs("velox_flushes_total{reason=", out);
 				vx_prom_label_value(out, velox_flush_name(r));
@@ -314,7 +319,8 @@ int vx_prom_write_file(const char *path, const struct velox_stats *st)
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		vx_err(path, "create %s: %s", tmp, strerror(errno));
+		vx_err(path, "create a temporary file beside it: %s",
+		       strerror(errno));
 		free(tmp);
 		return -1;
 	}
