@@ -87,11 +87,11 @@ install_missing "${PKGS[@]}"
 # velox-ctl export's test (tools/testing/scripts/export_test.sh) checks
 # its file with promtool and scrapes it with node_exporter and a
 # Prometheus server of its own (curl asks it), on 127.0.0.1 for the
-# test's length.  The
-# packages' postinsts would start both as services (invoke-rc.d,
-# deb-systemd-invoke; both ask policy-rc.d first) and enable them for the
-# next boot: a policy-rc.d that refuses, on a machine without one of its
-# own, keeps them from starting, and a fresh install is then disabled.
+# test's length.  The packages' postinsts would start both as services
+# (invoke-rc.d, deb-systemd-invoke; both ask policy-rc.d first) and enable
+# them for the next boot: a policy-rc.d that refuses, on a machine without
+# one of its own, keeps them from starting, and a fresh install is then
+# disabled.
 PROM_PKGS=(prometheus prometheus-node-exporter curl)
 mapfile -t prom_want < <(missing "${PROM_PKGS[@]}")
 if [ ${#prom_want[@]} -gt 0 ]; then
