@@ -192,6 +192,8 @@ for i in "${!files[@]}"; do
 	plot+="${plot:+, }$(gp_str "$tmp/$i.dat") using 1:2 with lines lw 2 title $(gp_str "$name")"
 done
 
+[ -z "$over_time" ] || [ ${#results[@]} -gt 0 ] ||
+	usage_err "--over-time needs a FILE.json input"
 mkdir -p -- "$(dirname -- "$output")" 2>/dev/null ||
 	die "$output" "cannot create its directory"
 w=${size%x*}
@@ -230,17 +232,18 @@ EOF
 plot=""
 for i in ${results[@]+"${results[@]}"}; do
 	f=${files[$i]}
-	"$ctl" hist --from "$f" --stage "$stage" --intervals >"$tmp/$i.time" \
+	"$ctl" hist --from "$f" --stage "$stage" --intervals >"$tmp/$i.steps" \
 		2>"$tmp/err" || die "$f" "$(head -n 1 "$tmp/err")"
-	grep -qv '^#' "$tmp/$i.time" ||
+	grep -qv '^#' "$tmp/$i.steps" ||
 		die "$f" "no --interval steps saved (velox-ctl run --interval)"
+	# A step without samples has no percentiles to draw (not 0 us).
+	awk '!/^#/ && $3 > 0' "$tmp/$i.steps" >"$tmp/$i.time"
 	name=${labels[$i]:-$(basename -- "$f")}
 	for col in 4:p50:1 6:p99:2 7:p99.9:3; do
 		IFS=: read -r c pct dash <<<"$col"
 		plot+="${plot:+, }$(gp_str "$tmp/$i.time") using 2:$c with lines lw 2 lc $((i + 1)) dt $dash title $(gp_str "$name $pct")"
 	done
 done
-[ -n "$plot" ] || usage_err "--over-time needs a FILE.json input"
 mkdir -p -- "$(dirname -- "$over_time")" 2>/dev/null ||
 	die "$over_time" "cannot create its directory"
 gnuplot <<EOF || { rm -f -- "$over_time"; die gnuplot "failed to write $over_time"; }

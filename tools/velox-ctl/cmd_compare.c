@@ -17,7 +17,7 @@
 #define COMPARE_GATES_MAX	32
 
 /* A value column, "12.3us (12.1us-12.5us)", and its change, "+3.2% *". */
-#define VALUE_W	30
+#define VALUE_W	32
 #define CHANGE_W	10
 
 static void compare_usage(FILE *out)

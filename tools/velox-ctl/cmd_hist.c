@@ -115,8 +115,9 @@ static int hist_from(const char *path, int stage, bool json, bool hgrm,
 	unsigned int c;
 	size_t i;
 
+	/* As compare: a file that is not a saved run is the caller's error. */
 	if (!r)
-		return VX_EXIT_FAIL;
+		return VX_EXIT_USAGE;
 	if (intervals) {
 		print_steps(r, stage < 0 ? VELOX_STAGE_E2E : stage);
 	} else {

@@ -50,14 +50,15 @@ static void run_usage(FILE *out)
 	      "  -n, --repeat N        N runs back to back, each started from the\n"
 	      "                        same config (START resets the stats); then\n"
 	      "                        the median and min-max of each number over\n"
-	      "                        them (at most 1000)\n"
+	      "                        them (at most 1000); Ctrl-C ends them, and\n"
+	      "                        a run it cut short is left out\n"
 	      "  -i, --interval S      seconds between progress lines (default 1);\n"
 	      "                        each line's percentiles go into --save's file\n"
 	      "  -o, --save FILE       write the runs to FILE as JSON (schema in\n"
 	      "                        velox-ctl(8)): the machine, the config,\n"
 	      "                        doctor's findings, every counter and\n"
 	      "                        histogram of each run; 'velox-ctl compare'\n"
-	      "                        reads it; - for standard output\n"
+	      "                        reads it; checked before the first run\n"
 	      "  -q, --quiet           no doctor warning\n"
 	      "      --stop-above DURATION\n"
 	      "                        stop the run at the first spike whose\n"
@@ -215,46 +216,29 @@ static int keep_step(void *ctx, double t, const struct velox_stats *now,
 }
 
 /*
- * The CPUs the run's threads may use, for doctor: the config's set, or
- * with none every online CPU.  A buffer to free(), @size bytes.
+ * doctor, before the first START (its reads stay out of what is
+ * measured), for the CPUs that START will bind to: the config's CPU set,
+ * or with none every online CPU.  A WARN is one line unless --quiet.
  */
-static __u64 *run_cpus(const struct velox_stats *st, size_t *size)
-{
-	const __u64 *set = velox_stats_cpu_set(st);
-	unsigned long beyond;
-	__u64 *cpus;
-
-	*size = st->cpu_set_size > sizeof(__u64) ? st->cpu_set_size :
-						   sizeof(__u64);
-	cpus = calloc(1, *size);
-	if (!cpus) {
-		vx_err("run", "out of memory");
-		return NULL;
-	}
-	memcpy(cpus, set, st->cpu_set_size);
-	if (!vx_cpu_set_count(cpus, *size) &&
-	    vx_cpu_set_sysfs("online", cpus, *size, &beyond)) {
-		vx_err("run", "cannot read the online CPUs");
-		free(cpus);
-		return NULL;
-	}
-	return cpus;
-}
-
-/* doctor for the first run's CPUs; a WARN is one line unless --quiet. */
 static int check_machine(struct runs *r)
 {
+	struct velox_config cfg;
+	struct velox_info info;
 	char warns[256], *list;
-	size_t size, n;
+	unsigned long beyond;
 	__u64 *cpus;
+	size_t n;
 
-	if (vx_stats_read(&r->map, r->st))
+	if (start_prepare(r->fd, &r->ro->start, &cfg, &info, &cpus))
 		return -1;
-	cpus = run_cpus(r->st, &size);
-	if (!cpus)
+	if (!vx_cpu_set_count(cpus, info.cpu_set_size) &&
+	    vx_cpu_set_sysfs("online", cpus, info.cpu_set_size, &beyond)) {
+		vx_err("run", "cannot read the online CPUs");
+		free(cpus);
 		return -1;
-	r->doctor = vx_doctor_check(NULL, cpus, size);
-	list = vx_cpulist(cpus, size);
+	}
+	r->doctor = vx_doctor_check(NULL, cpus, info.cpu_set_size);
+	list = vx_cpulist(cpus, info.cpu_set_size);
 	free(cpus);
 	if (!r->doctor || !list) {
 		free(list);
@@ -314,8 +298,10 @@ static void print_measured(const struct vx_result_run *res)
 /*
  * One run: start, warm up, measure, stop, summarize, keep.  Returns 0,
  * VX_EXIT_SPIKE when --stop-above stopped it, or -1 on failure (said).
+ * *@whole: its measured part ran to its end (no signal, no spike cut
+ * it short).
  */
-static int run_one(struct runs *r)
+static int run_one(struct runs *r, bool *whole)
 {
 	const struct run_opts *ro = r->ro;
 	struct vx_result_run *res = &r->res[r->n];
@@ -327,41 +313,35 @@ static int run_one(struct runs *r)
 	const struct velox_stats *warm = NULL;
 	struct velox_config cfg;
 	char d[VELOX_DURATION_LEN];
-	bool going;
+	bool failed = false;
 
 	r->sa.read = 0;
 	r->sa.found = false;
-	progress_catch_signals();
+	*whole = false;
 	if (start_with(r->fd, &ro->start, &cfg))
 		return -1;
 	print_running(r, &cfg);
-	if (!r->doctor && check_machine(r))
-		goto stop;
 	/* Stop even if the progress could not be read: never leave it running. */
-	going = true;
 	if (ro->warmup) {
-		progress_loop(&r->map, ro->interval, 0, ro->warmup, &hooks);
-		going = !progress_interrupted() && !r->sa.found &&
-			!r->sa.failed;
-		if (going && !vx_stats_read(&r->map, r->warm))
+		failed = progress_loop(&r->map, ro->interval, 0, ro->warmup,
+				       &hooks) ||
+			 (!progress_interrupted() && !r->sa.found &&
+			  vx_stats_read(&r->map, r->warm));
+		if (!failed && !progress_interrupted() && !r->sa.found) {
 			warm = r->warm;
-		else
-			going = false;
-		if (going)
 			printf("warm-up done: measuring %.1f s\n", ro->duration);
+		}
 	}
-	if (going) {
+	if (!failed && (!ro->warmup || warm)) {
 		hooks.step = keep_step;
-		progress_loop(&r->map, ro->interval, 0, ro->duration, &hooks);
+		failed = progress_loop(&r->map, ro->interval, 0, ro->duration,
+				       &hooks);
+		*whole = !failed && !progress_interrupted() && !r->sa.found;
 	}
-stop:
-	progress_release_signals();
 	if (r->sa.found)
 		printf("spike %llu reached %s: stopping\n", r->sa.hit.id,
 		       velox_fmt_duration(d, sizeof(d), r->sa.hit.e2e_ns));
-	if (vx_stop(r->fd) || vx_stats_read(&r->map, r->st))
-		return -1;
-	if (!r->doctor)
+	if (vx_stop(r->fd) || vx_stats_read(&r->map, r->st) || failed)
 		return -1;
 	/* One that came in the last poll interval, or while draining. */
 	if (ro->start.stop_above && !r->sa.found && !r->sa.failed)
@@ -499,6 +479,7 @@ static int run_run(int argc, char **argv)
 	struct option opts[START_LONG_OPTS + sizeof(own) / sizeof(own[0]) + 1];
 	struct run_opts ro = { .interval = 1, .repeat = 1 };
 	static struct runs r;
+	bool whole;
 	int c, ret;
 
 	opts_build(opts, own, nown);
@@ -550,11 +531,25 @@ static int run_run(int argc, char **argv)
 		goto out_free;
 	r.sa.fd = r.fd;
 	r.sa.ns = ro.start.stop_above;
+	if (check_machine(&r))
+		goto out_free;
+	/*
+	 * Caught once for all the runs: the first Ctrl-C ends the run it
+	 * comes in and the repeats, and the runs so far are still saved;
+	 * a second one, while a STOP drains, ends velox-ctl.
+	 */
+	progress_catch_signals();
 	while (r.n < ro.repeat) {
-		ret = run_one(&r);
+		ret = run_one(&r, &whole);
 		if (ret < 0) {
 			ret = VX_EXIT_FAIL;
 			goto out_free;
+		}
+		/* A run cut short would stretch every range down to it. */
+		if (!whole && r.n > 1) {
+			printf("run %zu was cut short: left out of the spread%s\n",
+			       r.n, ro.save ? " and the file" : "");
+			vx_result_run_release(&r.res[--r.n]);
 		}
 		if (ret == VX_EXIT_SPIKE || progress_interrupted())
 			break;

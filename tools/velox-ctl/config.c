@@ -454,31 +454,48 @@ static int apply_cpus(const struct start_opts *o, struct velox_config *cfg,
  * the config that ran (its CPU set not kept: cpu_set 0).  Prints why on
  * failure.
  */
+/*
+ * The config a START with @o would run: the module's defaults (its last
+ * config) changed by @o, its CPU set in *@set (a buffer to free(),
+ * @info->cpu_set_size bytes, which @cfg points to).  0, or -1 after
+ * saying why.
+ */
+int start_prepare(int fd, const struct start_opts *o, struct velox_config *cfg,
+		  struct velox_info *info, __u64 **set)
+{
+	if (vx_get_info(fd, info))
+		return -1;
+	*set = vx_cpu_set_alloc(info);
+	if (!*set)
+		return -1;
+	/* The defaults' CPU set comes into @set, and goes back with START. */
+	if (vx_get_config(fd, cfg, *set, info->cpu_set_size))
+		goto fail;
+	start_opts_apply(o, cfg);
+	cfg->size = sizeof(*cfg);
+	if (apply_cpus(o, cfg, *set, info->cpu_set_size))
+		goto fail;
+	if (cfg->tail_ns && vx_tail_check(info, o->stop_above ?
+					  "--stop-above" : "--tail"))
+		goto fail;
+	return 0;
+fail:
+	free(*set);
+	*set = NULL;
+	return -1;
+}
+
 int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
 {
 	struct velox_info info;
 	__u64 *set;
-	int ret = -1;
+	int ret;
 
-	if (vx_get_info(fd, &info))
+	if (start_prepare(fd, o, cfg, &info, &set))
 		return -1;
-	set = vx_cpu_set_alloc(&info);
-	if (!set)
-		return -1;
-	/* The defaults' CPU set comes into @set, and goes back with START. */
-	if (vx_get_config(fd, cfg, set, info.cpu_set_size))
-		goto out_free;
-	start_opts_apply(o, cfg);
-	cfg->size = sizeof(*cfg);
-	if (apply_cpus(o, cfg, set, info.cpu_set_size))
-		goto out_free;
-	if (cfg->tail_ns && vx_tail_check(&info, o->stop_above ?
-					  "--stop-above" : "--tail"))
-		goto out_free;
 	ret = vx_start(fd, cfg);
 	if (ret && errno == EINVAL)
 		explain_einval(cfg, &info, set);
-out_free:
 	cfg->cpu_set = 0;
 	cfg->cpu_set_size = 0;
 	free(set);

@@ -41,6 +41,8 @@ struct start_opts {
 int start_opt_parse(struct start_opts *o, int opt, const char *arg);
 void start_opts_usage(FILE *out);
 void start_opts_apply(const struct start_opts *o, struct velox_config *cfg);
+int start_prepare(int fd, const struct start_opts *o, struct velox_config *cfg,
+		  struct velox_info *info, __u64 **set);
 int start_with(int fd, const struct start_opts *o, struct velox_config *cfg);
 int parse_rate(const char *s, uint32_t *rate);
 int parse_u32(const char *s, uint32_t *v);
@@ -93,7 +95,6 @@ struct progress_hooks {
 	void *ctx;
 };
 void progress_catch_signals(void);
-void progress_release_signals(void);
 bool progress_interrupted(void);
 int progress_loop(const struct vx_stats *map, double interval, long count,
 		  double duration, const struct progress_hooks *hooks);

@@ -34,9 +34,12 @@ static size_t parse_op(const char *s, enum gate_op *op)
 /* A plain non-negative number: digits, a point, digits. */
 static int parse_plain(const char *s, double *v)
 {
+	size_t digits = strspn(s, "0123456789");
 	char *end;
 
-	if (*s < '0' || *s > '9')
+	/* No sign, no exponent, no hex: strtod() would take all three. */
+	if (!digits || (s[digits] && (s[digits] != '.' ||
+	    s[digits + 1 + strspn(s + digits + 1, "0123456789")])))
 		return -1;
 	errno = 0;
 	*v = strtod(s, &end);

@@ -13,35 +13,36 @@
 
 static volatile sig_atomic_t interrupted;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/* SIGINT and SIGTERM end the loop instead of the process. */
-void progress_catch_signals(void)
+/* SIGINT's and SIGTERM's action (sigaction() is async-signal-safe). */
+static void set_action(void (*handler)(int))
 {
 	struct sigaction sa;
 
-	interrupted = 0;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
 
 /*
- * Back to the default: a signal ends the process again.  run calls this
- * before its STOP, which the kernel lets a fatal signal interrupt (the
- * pipeline then finishes stopping by itself), so a second Ctrl-C is not
- * swallowed while the lanes drain.
+ * The first signal ends the loop; the defaults are back for the next,
+ * which ends the process: run's STOP, which the kernel lets a fatal
+ * signal interrupt (the pipeline then finishes stopping by itself), does
+ * not swallow a second Ctrl-C while the lanes drain.
  */
-void progress_release_signals(void)
+static void on_signal(int sig)
 {
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	(void)sig;
+	interrupted = 1;
+	set_action(SIG_DFL);
+}
+
+/* SIGINT and SIGTERM end the loop instead of the process, once. */
+void progress_catch_signals(void)
+{
+	interrupted = 0;
+	set_action(on_signal);
 }
 
 /* The watch line's percentiles, of those every report shows. */

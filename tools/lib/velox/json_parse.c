@@ -223,7 +223,11 @@ static bool number(struct parser *ps, struct vx_json *j)
 			return false;
 	}
 	j->type = VX_JSON_NUMBER;
+	errno = 0;
 	j->num = strtod(begin, NULL);
+	/* 1e400: JSON allows it, a double cannot hold it. */
+	if (errno == ERANGE && (j->num > 1 || j->num < -1))
+		return fail(ps, "a number beyond a double's range");
 	if (whole) {
 		errno = 0;
 		j->u64 = strtoull(begin, &end, 10);

@@ -48,6 +48,8 @@ static double seconds_between(const struct velox_stats *from,
 int vx_result_run_fill(struct vx_result_run *r, const struct velox_stats *end,
 		       const struct velox_stats *warm)
 {
+	const unsigned int resting = offsetof(struct velox_counters,
+					      resting_qty) / sizeof(__u64);
 	const struct velox_lane_counters *lanes = velox_stats_lanes(end);
 	unsigned int i, n = end->config.lanes < end->slots ?
 			    end->config.lanes : end->slots;
@@ -65,6 +67,8 @@ int vx_result_run_fill(struct vx_result_run *r, const struct velox_stats *end,
 		r->whole[i] = counter_of(end, i);
 		r->counters[i] = r->whole[i] - (warm ? counter_of(warm, i) : 0);
 	}
+	/* A level, not a count: what rests at the end, as in the whole run. */
+	r->counters[resting] = r->whole[resting];
 	for (i = 0; i < VELOX_STAGES; i++) {
 		vx_stats_hist(end, i, &now);
 		if (!warm) {
@@ -401,20 +405,23 @@ static int create_beside(const char *path, char **tmp)
 
 /**
  * vx_result_can_save() - will vx_result_save() be able to write @path?
- * @path: the file; "-" for standard output
+ * @path: the file
  *
- * Tried before the runs, so that they are not run for nothing: a file
- * is created beside @path and removed.
+ * Tried before the runs, so that they are not run for nothing: @path is
+ * not a directory, and a file can be created beside it (and is removed).
  *
  * Return: 0, or -1 after saying why.
  */
 int vx_result_can_save(const char *path)
 {
+	struct stat sb;
 	char *tmp;
 	int fd;
 
-	if (!strcmp(path, "-"))
-		return 0;
+	if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) {
+		vx_err("--save", "%s: a directory, not a file", path);
+		return -1;
+	}
 	fd = create_beside(path, &tmp);
 	if (fd < 0)
 		return -1;
@@ -426,7 +433,7 @@ int vx_result_can_save(const char *path)
 
 /**
  * vx_result_save() - write runs to @path, whole or not at all
- * @path: the file; "-" for standard output
+ * @path: the file
  * @setup: how they ran
  * @runs: the runs
  * @n: how many
@@ -439,26 +446,32 @@ int vx_result_can_save(const char *path)
 int vx_result_save(const char *path, const struct vx_result_setup *setup,
 		   const struct vx_result_run *runs, size_t n)
 {
+	mode_t mask;
 	char *tmp;
 	FILE *out;
 	int fd;
 
-	if (!strcmp(path, "-")) {
-		print_result(stdout, setup, runs, n);
-		return fflush(stdout) ? -1 : 0;
-	}
 	fd = create_beside(path, &tmp);
 	if (fd < 0)
 		return -1;
-	/* mkstemp()'s 0600 is for secrets: a result is read by others. */
-	fchmod(fd, 0644);
-	out = fdopen(fd, "w");
+	/*
+	 * mkstemp()'s 0600 is for secrets: a result is read by others, as
+	 * a file open() created would be (0666 less the umask).
+	 */
+	mask = umask(0);
+	umask(mask);
+	out = fchmod(fd, 0666 & ~mask) ? NULL : fdopen(fd, "w");
 	if (!out) {
 		close(fd);
 		goto fail;
 	}
 	print_result(out, setup, runs, n);
-	if (ferror(out) | fclose(out))
+	/* On disk before it has the name: a crash leaves the old file. */
+	if (fflush(out) || fsync(fileno(out)) || ferror(out)) {
+		fclose(out);
+		goto fail;
+	}
+	if (fclose(out))
 		goto fail;
 	if (rename(tmp, path))
 		goto fail;
@@ -599,8 +612,12 @@ static int load_hist(const struct loader *ld, const struct vx_json *obj,
 		idx = velox_hist_index(lo);
 		if (velox_hist_bucket_lo(idx) != lo)
 			return bad(ld, "buckets", "has an edge no bucket has");
-		h->buckets[idx] += n;
-		sum += n;
+		/* Each bucket once, lowest first, as they are written. */
+		if (i && lo <= b->items[i - 1].items[0].u64)
+			return bad(ld, "buckets", "are not in rising order");
+		if (__builtin_add_overflow(sum, n, &sum))
+			return bad(ld, "buckets", "add up past 2^64");
+		h->buckets[idx] = n;
 	}
 	if (sum != h->count)
 		return bad(ld, "buckets", "do not add up to its count");
@@ -788,8 +805,8 @@ struct vx_result *vx_result_load(const char *path)
 	if (!runs || runs->type != VX_JSON_ARRAY || !runs->n ||
 	    runs->n > VX_RESULT_RUNS_MAX) {
 		snprintf(ld.where, sizeof(ld.where), "runs");
-		bad(&ld, "", runs && runs->n ? "has too many runs" :
-					       "is missing or empty");
+		bad(&ld, "", runs && runs->type == VX_JSON_ARRAY && runs->n ?
+			"has too many runs" : "is missing, empty or no array");
 		goto fail;
 	}
 	r->runs = calloc(runs->n, sizeof(*r->runs));
@@ -797,8 +814,10 @@ struct vx_result *vx_result_load(const char *path)
 		vx_err(path, "out of memory");
 		goto fail;
 	}
-	for (i = 0; i < runs->n; i++, r->n++) {
+	for (i = 0; i < runs->n; i++) {
 		snprintf(ld.where, sizeof(ld.where), "runs[%zu]", i);
+		/* Counted first: a run that fails half-way is freed too. */
+		r->n = i + 1;
 		if (load_run(&ld, &runs->items[i], &r->runs[i]))
 			goto fail;
 	}

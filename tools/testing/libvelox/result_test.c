@@ -231,7 +231,7 @@ static bool loads(const char *path, const char *text)
 TEST(what_is_not_a_saved_run_is_refused)
 {
 	char dir[] = "/tmp/result_test.XXXXXX", good[64], bad[64], edge[64];
-	char count[64], fewer[64], *text, *t;
+	char count[64], fewer[64], twice[96], wrap[160], *text, *t;
 	struct made_up m;
 	unsigned int b = velox_hist_index(5000);
 	size_t i;
@@ -244,6 +244,8 @@ TEST(what_is_not_a_saved_run_is_refused)
 		{ "\"runs\":[", "\"runz\":[" },
 		{ count, fewer },
 		{ count, edge },
+		{ count, twice },
+		{ count, wrap },
 		{ "\"sub_bits\":6", "\"sub_bits\":7" },
 		{ "\"delivered\":1000", "\"delivered\":-1" },
 		{ "\"seconds\":5.000000", "\"seconds\":\"5\"" },
@@ -265,6 +267,13 @@ TEST(what_is_not_a_saved_run_is_refused)
 	snprintf(count, sizeof(count), "[%llu,990]", velox_hist_bucket_lo(b));
 	snprintf(fewer, sizeof(fewer), "[%llu,989]", velox_hist_bucket_lo(b));
 	snprintf(edge, sizeof(edge), "[%llu,990]", velox_hist_bucket_lo(b) + 1);
+	/* The same bucket twice, its count split: not as written. */
+	snprintf(twice, sizeof(twice), "[%llu,989],[%llu,1]",
+		 velox_hist_bucket_lo(b), velox_hist_bucket_lo(b));
+	/* Two more buckets whose counts wrap the sum back to the count. */
+	snprintf(wrap, sizeof(wrap), "[%llu,990],[%llu,18446744073709551615],[%llu,1]",
+		 velox_hist_bucket_lo(b), velox_hist_bucket_lo(b + 1),
+		 velox_hist_bucket_lo(b + 2));
 	EXPECT_TRUE(loads(bad, text));
 	for (i = 0; i < sizeof(tamper) / sizeof(tamper[0]); i++) {
 		t = replaced(text, tamper[i].from, tamper[i].to);

@@ -75,6 +75,7 @@ static void check_top(const struct vx_json *doc)
 	const struct vx_json *doctor = vx_json_get(doc, "doctor");
 	const struct vx_json *findings = vx_json_get(doctor, "findings");
 	const struct vx_json *machine = vx_json_get(doc, "machine");
+	const struct vx_json *abi = vx_json_get(machine, "abi_version");
 
 	has(doc, "", strings, VX_JSON_STRING);
 	has(doc, "", numbers, VX_JSON_NUMBER);
@@ -85,7 +86,7 @@ static void check_top(const struct vx_json *doc)
 	has(doctor, "doctor", doctor_num, VX_JSON_NUMBER);
 	if (!findings || findings->type != VX_JSON_ARRAY || !findings->n)
 		fail("doctor.findings: not a non-empty array");
-	if (vx_json_get(machine, "abi_version")->u64 != VELOX_ABI_VERSION)
+	if (abi && abi->u64 != VELOX_ABI_VERSION)
 		fail("machine.abi_version: not %d", VELOX_ABI_VERSION);
 }
 
@@ -133,6 +134,7 @@ static void check_steps(const struct vx_json *run, const struct vx_result_run *r
 	}
 	for (k = 0; k < iv->n; k++) {
 		const struct vx_json *d = vx_json_get(&iv->items[k], "delivered");
+		const struct vx_json *t = vx_json_get(&iv->items[k], "t_s");
 		const struct vx_json *e2e = vx_json_get(vx_json_get(&iv->items[k],
 							"stages"), "e2e");
 
@@ -141,6 +143,10 @@ static void check_steps(const struct vx_json *run, const struct vx_result_run *r
 			     i, k);
 			return;
 		}
+		/* A step ends within the measured part (to the microsecond). */
+		if (!t || t->num <= 0 || t->num > r->seconds + 1e-6)
+			fail("runs[%zu].intervals[%zu]: ends at %.6f s, the measured part at %.6f s",
+			     i, k, t ? t->num : -1, r->seconds);
 		sum += d->u64;
 	}
 	if (sum > r->counters[del])
