@@ -561,8 +561,9 @@ static int run_run(int argc, char **argv)
 	if (ro.save && r.n && save_runs(&r))
 		ret = VX_EXIT_FAIL;
 out_free:
-	while (r.n)
-		vx_result_run_release(&r.res[--r.n]);
+	/* The slot past the last run too: a run that failed kept steps. */
+	for (r.n = 0; r.res && r.n < ro.repeat; r.n++)
+		vx_result_run_release(&r.res[r.n]);
 	free(r.res);
 	vx_doctor_free(r.doctor);
 	free(r.warm);
