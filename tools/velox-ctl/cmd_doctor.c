@@ -41,7 +41,8 @@ static void doctor_usage(FILE *out)
 	      "The first line names the CPUs and why those: --cpus; else the CPU set\n"
 	      "of the module's config (velox-ctl start --cpus, or its cpus=\n"
 	      "parameter); else every online CPU, where the scheduler may put the\n"
-	      "threads.  'velox-ctl run' warns in one line when this finds a WARN.\n"
+	      "threads.  'velox-ctl run' says in one line which checks find a WARN\n"
+	      "for its CPUs (run --quiet: not).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -c, --cpus LIST  check these CPUs (0-1,3)\n"
@@ -54,9 +55,9 @@ static void doctor_usage(FILE *out)
 }
 
 /* --cpus's CPUs, if each is one of the possible CPUs. */
-static __u64 *cpus_of_list(const char *root, const char *list, size_t *size)
+static __u64 *cpus_of_list(const char *list, size_t *size)
 {
-	__u64 *possible = vx_doctor_sysfs_set(root, "possible", size), *set;
+	__u64 *possible = vx_doctor_sysfs_set(NULL, "possible", size), *set;
 	unsigned long beyond;
 	char *names;
 	long absent;
@@ -86,42 +87,37 @@ out_free:
 
 /*
  * The CPUs a run would use: the module's config's set, if it is loaded
- * and names one, else the online ones; into @why, which.
+ * and names one, else the online ones; into @why, which.  The module not
+ * loaded is no failure: doctor is for before it is.
  */
-static __u64 *cpus_of_run(const char *root, size_t *size, char *why,
-			  size_t len)
+static __u64 *cpus_of_run(size_t *size, char *why, size_t len)
 {
+	int fd = open("/dev/" VELOX_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	struct velox_config cfg;
 	struct velox_info info;
 	__u64 *set = NULL;
-	int fd = -1;
 
-	/* A test's machine (VELOX_DOCTOR_ROOT) has no module. */
-	if (!root)
-		fd = open("/dev/" VELOX_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, len, "online: %s", root || errno == ENOENT ||
-			 errno == ENODEV || errno == ENXIO ?
-			 "velox.ko is not loaded" : strerror(errno));
-		return vx_doctor_sysfs_set(root, "online", size);
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			snprintf(why, len, "online: velox.ko is not loaded");
+		else
+			snprintf(why, len, "online: /dev/%s: %s",
+				 VELOX_DEVICE_NAME, strerror(errno));
+		return vx_doctor_sysfs_set(NULL, "online", size);
 	}
 	if (vx_get_info(fd, &info))
 		goto out_close;
 	set = vx_cpu_set_alloc(&info);
-	if (!set)
-		goto out_close;
-	if (vx_get_config(fd, &cfg, set, info.cpu_set_size)) {
+	if (set && vx_get_config(fd, &cfg, set, info.cpu_set_size)) {
 		free(set);
 		set = NULL;
-		goto out_close;
-	}
-	if (vx_cpu_set_count(set, info.cpu_set_size)) {
+	} else if (set && vx_cpu_set_count(set, info.cpu_set_size)) {
 		snprintf(why, len, "the config's");
 		*size = info.cpu_set_size;
-	} else {
+	} else if (set) {
 		free(set);
 		snprintf(why, len, "online: the config names none");
-		set = vx_doctor_sysfs_set(root, "online", size);
+		set = vx_doctor_sysfs_set(NULL, "online", size);
 	}
 out_close:
 	close(fd);
@@ -129,21 +125,22 @@ out_close:
 }
 
 /* The CPUs of @set (@size bytes) that are not online, a cpulist, or NULL. */
-static char *not_online(const char *root, const __u64 *set, size_t size)
+static char *not_online(const __u64 *set, size_t size)
 {
-	__u64 *on, *off = NULL;
+	__u64 *off = calloc(1, size);
 	char *list = NULL;
-	size_t on_size, i;
+	size_t i;
+	int ret;
 
-	on = vx_doctor_sysfs_set(root, "online", &on_size);
-	if (on)
-		off = calloc(1, size);
-	for (i = 0; off && i < size / sizeof(__u64); i++)
-		off[i] = set[i] & ~(i < on_size / sizeof(__u64) ? on[i] : 0);
-	if (off && vx_cpu_set_count(off, size))
+	if (!off)
+		return NULL;
+	/* -ERANGE: online CPUs past the set, which it does not name. */
+	ret = vx_cpu_set_sysfs("online", off, size, NULL);
+	for (i = 0; (!ret || ret == -ERANGE) && i < size / sizeof(__u64); i++)
+		off[i] = set[i] & ~off[i];
+	if ((!ret || ret == -ERANGE) && vx_cpu_set_count(off, size))
 		list = vx_cpulist(off, size);
 	free(off);
-	free(on);
 	return list;
 }
 
@@ -155,8 +152,8 @@ static int doctor_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *root = getenv("VELOX_DOCTOR_ROOT"), *cpus = NULL;
 	char why[96] = "--cpus", *off;
+	const char *cpus = NULL;
 	struct vx_doctor *d;
 	bool json = false;
 	__u64 *set;
@@ -186,22 +183,21 @@ static int doctor_run(int argc, char **argv)
 	if (optind != argc)
 		return vx_usage_err("doctor", "unexpected argument '%s'",
 				    argv[optind]);
-	if (root && !*root)
-		root = NULL;
 
-	set = cpus ? cpus_of_list(root, cpus, &size) :
-		     cpus_of_run(root, &size, why, sizeof(why));
+	set = cpus ? cpus_of_list(cpus, &size) :
+		     cpus_of_run(&size, why, sizeof(why));
 	if (!set)
 		return VX_EXIT_FAIL;
-	d = vx_doctor_check(root, set, size);
+	d = vx_doctor_check(NULL, set, size);
 	if (!d) {
 		free(set);
 		return VX_EXIT_FAIL;
 	}
 	if (json) {
 		vx_doctor_print_json(stdout, d);
+		putchar('\n');
 	} else {
-		off = not_online(root, set, size);
+		off = not_online(set, size);
 		printf("CPUs %s (%s%s%s)\n", vx_doctor_cpus(d), why,
 		       off ? "; not online: " : "", off ? off : "");
 		free(off);

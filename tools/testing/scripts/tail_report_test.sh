@@ -4,9 +4,11 @@
 # velox-ctl without velox.ko: libvelox's duration parser, cause ranking
 # and tail/noise printers on spikes made up with known answers
 # (tools/testing/libvelox/report_test, kselftest harness), its CPU lists
-# (cpuset_test), then the command lines that must be refused before any
-# device is opened: each exits 2 with one line naming the option.  KTAP,
-# "N passed, N failed".
+# (cpuset_test), doctor's checks on machines made of files (doctor_test),
+# its JSON reader (json_test) and saved results (result_test), then the
+# command lines that must be refused before any device is
+# opened: each exits 2 with one line naming the option.  KTAP, "N passed,
+# N failed".
 set -uo pipefail
 
 case "${1:-}" in
@@ -23,16 +25,25 @@ trace=$top/tools/velox-trace/velox-trace
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-ktap_plan 11
+ktap_plan 14
 
 if make -s -C "$top/tools/testing/libvelox" >"$out" 2>&1; then
 	"$top/tools/testing/libvelox/report_test" >"$out" 2>&1
 	ktap_subtest report_test $? "$out"
 	"$top/tools/testing/libvelox/cpuset_test" >"$out" 2>&1
 	ktap_subtest cpuset_test $? "$out"
+	"$top/tools/testing/libvelox/doctor_test" >"$out" 2>&1
+	ktap_subtest doctor_test $? "$out"
+	"$top/tools/testing/libvelox/json_test" >"$out" 2>&1
+	ktap_subtest json_test $? "$out"
+	"$top/tools/testing/libvelox/result_test" >"$out" 2>&1
+	ktap_subtest result_test $? "$out"
 else
 	ktap_fail report_test "build failed: $(cat "$out")"
 	ktap_fail cpuset_test "build failed"
+	ktap_fail doctor_test "build failed"
+	ktap_fail json_test "build failed"
+	ktap_fail result_test "build failed"
 fi
 make -s -C "$top" tools >"$out" 2>&1 || ktap_diag "make tools: $(cat "$out")"
 

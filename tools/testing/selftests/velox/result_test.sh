@@ -45,7 +45,7 @@ check each_run_says_what_its_warmup_left_out $(( n != 3 || $? )) \
 velox-ctl run -d 0.4 --rate 5k --save $T/slow.json --quiet \
 	>$T/slow.out 2>$T/slow.err
 rc=$?
-grep -q "^velox-ctl: run: doctor: [0-9]* warnings\? for CPUs .*'velox-ctl doctor --cpus" \
+grep -q "^velox-ctl: run: doctor warns of [a-z_, ]* on CPUs [0-9,-]*: 'velox-ctl doctor --cpus [0-9,-]*' says how to fix it$" \
 	$T/fast.err && [ ! -s $T/slow.err ] && result_check $T/slow.json 1 0 0 \
 	>$T/check 2>&1
 check doctor_line_unless_quiet $(( rc || $? )) \
