@@ -16,6 +16,7 @@
  *   result.c     a saved run (velox-ctl run --save): written and read back
  *   metric.c     a run's numbers by name ("e2e.p99"), over a file's runs
  *   doctor.c     the machine's settings that make or break a measurement
+ *                (its checks in doctor_checks.c)
  *   prometheus.c a run in Prometheus' text format (velox-ctl export)
  *   spikes.c     the spikes captured (read() on /dev/velox)
  *   tail.c       the spikes' causes ranked, as a diagnosis and as JSON
