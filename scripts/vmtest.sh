@@ -109,11 +109,13 @@ boot() {
 		trap 'kill $vm 2>/dev/null' TERM
 		for k in "$@"; do
 			boot_args "$k"
+			start=$SECONDS
 			"$top/scripts/vm.sh" --log "$tmp/console-$k.log" --no-check \
 				"${args[@]}" >"$tmp/guest-$k.out" 2>&1 &
 			vm=$!
 			wait $vm
 			echo $? >"$tmp/rc-$k"
+			echo $((SECONDS - start)) >"$tmp/time-$k"
 		done
 	) &
 	for k in "$@"; do
@@ -130,6 +132,8 @@ collect() {
 	wait "${pid_of[$k]}" 2>/dev/null
 	ktap_subtest "selftests_$k" "$(cat "$tmp/rc-$k" 2>/dev/null || echo 1)" \
 		"$tmp/guest-$k.out"
+	# Which boot is the long pole of the harness's time.
+	ktap_diag "boot $k took $(cat "$tmp/time-$k" 2>/dev/null || echo '?') s"
 	if "$top/scripts/kernel-log-check.sh" "$log" >"$tmp/kcheck.out" 2>&1; then
 		ktap_ok "kernel_log_clean_$k"
 		rc=0

@@ -59,7 +59,8 @@ static void run_usage(FILE *out)
 	      "                        doctor's findings, every counter and\n"
 	      "                        histogram of each run; 'velox-ctl compare'\n"
 	      "                        reads it; checked before the first run\n"
-	      "  -q, --quiet           no doctor warning\n"
+	      "  -q, --quiet           no doctor warning (and without --save, no\n"
+	      "                        doctor check at all)\n"
 	      "      --stop-above DURATION\n"
 	      "                        stop the run at the first spike whose\n"
 	      "                        end-to-end latency reaches DURATION (200us,\n"
@@ -529,7 +530,8 @@ static int run_run(int argc, char **argv)
 		goto out_free;
 	r.sa.fd = r.fd;
 	r.sa.ns = ro.start.stop_above;
-	if (check_machine(&r))
+	/* Quiet and not saved, doctor's findings would go nowhere. */
+	if ((!ro.quiet || ro.save) && check_machine(&r))
 		goto out_free;
 	/*
 	 * Caught once for all the runs: the first Ctrl-C ends the run it
