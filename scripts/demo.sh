@@ -28,7 +28,7 @@ insmod /velox.ko
 echo "# CPU the guest spent per second of a 2 s run, by rate (default policy)"
 for rate in 10k 100k 1M; do
 	set -- $(jiffies)
-	velox-ctl run --duration 2 --rate $rate | grep "^run [0-9]*:"
+	velox-ctl run --duration 2 --rate $rate --quiet | grep "^run [0-9]*:"
 	set -- "$@" $(jiffies)
 	busy=$(($3 - $1)) total=$(($4 - $2))
 	echo "  $rate/s: $((ncpu * busy * 100 / total)) % of a CPU ($busy of $total jiffies busy on $ncpu CPUs)"
