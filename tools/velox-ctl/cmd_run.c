@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -51,7 +52,8 @@ static void run_usage(FILE *out)
 	      "                        same config (START resets the stats); then\n"
 	      "                        the median and min-max of each number over\n"
 	      "                        them (at most 1000); Ctrl-C ends them, and\n"
-	      "                        a run it cut short is left out\n"
+	      "                        a run it cut short after whole ones is\n"
+	      "                        left out\n"
 	      "  -i, --interval S      seconds between progress lines (default 1);\n"
 	      "                        each line's percentiles go into --save's file\n"
 	      "  -o, --save FILE       write the runs to FILE as JSON (schema in\n"
@@ -228,11 +230,14 @@ static int check_machine(struct runs *r)
 	char warns[256], *list;
 	unsigned long beyond;
 	__u64 *cpus;
+	int ret;
 
 	if (start_prepare(r->fd, &r->ro->start, &cfg, &info, &cpus))
 		return -1;
-	if (!vx_cpu_set_count(cpus, info.cpu_set_size) &&
-	    vx_cpu_set_sysfs("online", cpus, info.cpu_set_size, &beyond)) {
+	/* -ERANGE: online CPUs past the set, which no run can use either. */
+	ret = vx_cpu_set_count(cpus, info.cpu_set_size) ? 0 :
+	      vx_cpu_set_sysfs("online", cpus, info.cpu_set_size, &beyond);
+	if (ret && ret != -ERANGE) {
 		vx_err("run", "cannot read the online CPUs");
 		free(cpus);
 		return -1;
@@ -241,6 +246,8 @@ static int check_machine(struct runs *r)
 	list = vx_cpulist(cpus, info.cpu_set_size);
 	free(cpus);
 	if (!r->doctor || !list) {
+		if (!list)
+			vx_err("run", "out of memory");
 		free(list);
 		return -1;
 	}
@@ -478,6 +485,7 @@ static int run_run(int argc, char **argv)
 	struct option opts[START_LONG_OPTS + sizeof(own) / sizeof(own[0]) + 1];
 	struct run_opts ro = { .interval = 1, .repeat = 1 };
 	static struct runs r;
+	sigset_t sigs, old;
 	bool whole;
 	int c, ret;
 
@@ -558,8 +566,14 @@ static int run_run(int argc, char **argv)
 	}
 	if (r.n > 1)
 		print_spreads(&r);
+	/* Whole or not at all: a Ctrl-C now comes once the file is there. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	if (ro.save && r.n && save_runs(&r))
 		ret = VX_EXIT_FAIL;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 out_free:
 	/* The slot past the last run too: a run that failed kept steps. */
 	for (r.n = 0; r.res && r.n < ro.repeat; r.n++)

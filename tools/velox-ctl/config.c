@@ -450,11 +450,6 @@ static int apply_cpus(const struct start_opts *o, struct velox_config *cfg,
 }
 
 /*
- * Start from the module's defaults, apply the options, START; @cfg gets
- * the config that ran (its CPU set not kept: cpu_set 0).  Prints why on
- * failure.
- */
-/*
  * The config a START with @o would run: the module's defaults (its last
  * config) changed by @o, its CPU set in *@set (a buffer to free(),
  * @info->cpu_set_size bytes, which @cfg points to).  0, or -1 after
@@ -485,6 +480,11 @@ fail:
 	return -1;
 }
 
+/*
+ * Start from the module's defaults, apply the options, START; @cfg gets
+ * the config that ran (its CPU set not kept: cpu_set 0).  Prints why on
+ * failure.
+ */
 int start_with(int fd, const struct start_opts *o, struct velox_config *cfg)
 {
 	struct velox_info info;

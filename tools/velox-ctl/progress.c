@@ -4,6 +4,7 @@
  * a duration, or Ctrl-C.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,21 +104,25 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Sleep until @t (CLOCK_MONOTONIC seconds); false if interrupted. */
-static bool sleep_until_abs(double t)
+/*
+ * Sleep until @t (CLOCK_MONOTONIC seconds); false if interrupted.  The
+ * loop keeps SIGINT and SIGTERM blocked but here, where ppoll() lets them
+ * in and sleeps in one step: a signal between the check of the flag and
+ * the sleep would otherwise wait out the whole interval, and a second
+ * Ctrl-C meanwhile end velox-ctl before its STOP.
+ */
+static bool sleep_until_abs(double t, const sigset_t *unblocked)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)t,
-		.tv_nsec = (long)((t - (time_t)t) * 1e9),
-	};
+	struct timespec ts;
+	double left;
 
 	while (!interrupted) {
-		int err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-					  NULL);
-
-		if (!err)
-			return !interrupted;
-		if (err != EINTR)
+		left = t - now_s();
+		if (left <= 0)
+			return true;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (time_t)left) * 1e9);
+		if (ppoll(NULL, 0, &ts, unblocked) < 0 && errno != EINTR)
 			return false;
 	}
 	return false;
@@ -128,15 +133,16 @@ static bool sleep_until_abs(double t)
  * hooks->every seconds meanwhile; false if interrupted or the poll said
  * to end.
  */
-static bool sleep_until(double t, const struct progress_hooks *hooks)
+static bool sleep_until(double t, const struct progress_hooks *hooks,
+			const sigset_t *unblocked)
 {
 	double step;
 
 	if (!hooks || !hooks->poll)
-		return sleep_until_abs(t);
+		return sleep_until_abs(t, unblocked);
 	for (;;) {
 		step = now_s() + hooks->every;
-		if (!sleep_until_abs(step < t ? step : t) ||
+		if (!sleep_until_abs(step < t ? step : t, unblocked) ||
 		    hooks->poll(hooks->ctx))
 			return false;
 		if (step >= t)
@@ -161,8 +167,15 @@ int progress_loop(const struct vx_stats *map, double interval, long count,
 {
 	struct velox_stats *then, *now, *tmp;
 	double start = now_s(), next = start;
+	sigset_t stop, unblocked;
 	long lines = 0;
 	int ret = -1;
+
+	/* Let in only while sleeping (sleep_until_abs()). */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &unblocked);
 
 	then = vx_stats_alloc(map);
 	now = vx_stats_alloc(map);
@@ -173,7 +186,7 @@ int progress_loop(const struct vx_stats *map, double interval, long count,
 		next += interval;
 		if (duration && next > start + duration)
 			next = start + duration;
-		if (!sleep_until(next, hooks))
+		if (!sleep_until(next, hooks, &unblocked))
 			break;
 		if (vx_stats_read(map, now))
 			goto out_free;
@@ -190,6 +203,8 @@ int progress_loop(const struct vx_stats *map, double interval, long count,
 	}
 	ret = 0;
 out_free:
+	/* A signal that came since is delivered here, as it would have been. */
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	free(now);
 	free(then);
 	return ret;

@@ -118,7 +118,7 @@ const char *dr_list(struct dr_ctx *c, const __u64 *s)
 const char *dr_cpus(struct dr_ctx *c, const __u64 *s)
 {
 	return dr_fmt(c, "CPU%s %s", vx_cpu_set_count(s, c->size) == 1 ? "" : "s",
-		   dr_list(c, s));
+		      dr_list(c, s));
 }
 
 /* Files, each under the root. */

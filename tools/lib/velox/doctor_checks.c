@@ -33,9 +33,9 @@ void dr_check_isolated(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_WARN, "isolated", off,
 		       dr_fmt(c, "%s not isolated: the scheduler puts any task there%s",
 			      dr_cpus(c, off), dr_set_empty(c, c->others) ?
-			" (the set is every online CPU: leave one out)" : ""),
-		    dr_fmt(c, "boot with isolcpus=%s, or an isolated cpuset partition (cgroup v2: cpuset.cpus.partition=isolated)",
-			   dr_list(c, dr_set_op(c, c->isolated, SET_OR, c->set))));
+			      " (the set is every online CPU: leave one out)" : ""),
+		       dr_fmt(c, "boot with isolcpus=%s, or an isolated cpuset partition (cgroup v2: cpuset.cpus.partition=isolated)",
+			      dr_list(c, dr_set_op(c, c->isolated, SET_OR, c->set))));
 }
 
 void dr_check_nohz_full(struct dr_ctx *c)
@@ -47,8 +47,8 @@ void dr_check_nohz_full(struct dr_ctx *c)
 	if (!c->nohz_known)
 		dr_add(c, VX_DOCTOR_INFO, "nohz_full", c->set,
 		       "this kernel has no nohz_full (CONFIG_NO_HZ_FULL off): the tick runs on every CPU",
-		    dr_fmt(c, "a kernel with CONFIG_NO_HZ_FULL=y, booted with nohz_full=%s",
-			   dr_list(c, c->set)));
+		       dr_fmt(c, "a kernel with CONFIG_NO_HZ_FULL=y, booted with nohz_full=%s",
+			      dr_list(c, c->set)));
 	else if (dr_set_empty(c, off))
 		dr_add(c, VX_DOCTOR_OK, "nohz_full", c->set,
 		       dr_fmt(c, "%s nohz_full: no tick while one task runs",
@@ -57,8 +57,8 @@ void dr_check_nohz_full(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_WARN, "nohz_full", off,
 		       dr_fmt(c, "%s not nohz_full: the scheduler tick interrupts whatever runs there",
 			      dr_cpus(c, off)),
-		    dr_fmt(c, "boot with nohz_full=%s",
-			   dr_list(c, dr_set_op(c, c->nohz, SET_OR, c->set))));
+		       dr_fmt(c, "boot with nohz_full=%s",
+			      dr_list(c, dr_set_op(c, c->nohz, SET_OR, c->set))));
 }
 
 void dr_check_rcu_nocbs(struct dr_ctx *c)
@@ -88,8 +88,8 @@ void dr_check_rcu_nocbs(struct dr_ctx *c)
 	else
 		dr_add(c, VX_DOCTOR_WARN, "rcu_nocbs", off,
 		       dr_fmt(c, "%s: RCU callbacks run there, in softirq", dr_cpus(c, off)),
-		    dr_fmt(c, "boot with rcu_nocbs=%s (nohz_full= implies it)",
-			   dr_list(c, dr_set_op(c, nocb, SET_OR, c->set))));
+		       dr_fmt(c, "boot with rcu_nocbs=%s (nohz_full= implies it)",
+			      dr_list(c, dr_set_op(c, nocb, SET_OR, c->set))));
 }
 
 /*
@@ -220,11 +220,11 @@ void dr_check_irq(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_WARN, "irq_affinity", hit,
 		       dr_fmt(c, "IRQ %ld %s %s %s (%s %s%s)", irqs[i], name,
 			      *file == 'e' ? "is delivered to" : "may be delivered to",
-			dr_cpus(c, hit), file, dr_list(c, aff), moving),
-		    dr_set_empty(c, c->others) ?
-		    "no online CPU outside the set to send it to: leave one out of the set" :
-		    dr_fmt(c, "echo %s > /proc/irq/%ld/smp_affinity_list (at boot, for every IRQ: irqaffinity=%s)",
-			   dr_list(c, c->others), irqs[i], dr_list(c, c->others)));
+			      dr_cpus(c, hit), file, dr_list(c, aff), moving),
+		       dr_set_empty(c, c->others) ?
+		       "no online CPU outside the set to send it to: leave one out of the set" :
+		       dr_fmt(c, "echo %s > /proc/irq/%ld/smp_affinity_list (at boot, for every IRQ: irqaffinity=%s)",
+			      dr_list(c, c->others), irqs[i], dr_list(c, c->others)));
 	}
 	if (!hits)
 		dr_add(c, VX_DOCTOR_OK, "irq_affinity", c->set,
@@ -260,23 +260,23 @@ void dr_check_smt(struct dr_ctx *c)
 				dr_add(c, VX_DOCTOR_WARN, "smt", pair,
 				       dr_fmt(c, "CPUs %ld and %ld share a core (SMT siblings), both in the set",
 					      cpu, s),
-				    dr_fmt(c, "one CPU per core in the set (leave %ld out), or SMT off: echo off > /sys/devices/system/cpu/smt/control (boot: nosmt)",
-					   s));
+				       dr_fmt(c, "one CPU per core in the set (leave %ld out), or SMT off: echo off > /sys/devices/system/cpu/smt/control (boot: nosmt)",
+					      s));
 			} else if (dr_has_cpu(c, c->online, s) &&
 				   !dr_has_cpu(c, c->isolated, s)) {
 				dr_add(c, VX_DOCTOR_WARN, "smt", pair,
 				       dr_fmt(c, "CPU %ld's SMT sibling %ld is online and not isolated: other tasks run on its core",
 					      cpu, s),
-				    dr_fmt(c, "echo 0 > /sys/devices/system/cpu/cpu%ld/online, or isolate it too (isolcpus=), or SMT off (boot: nosmt)",
-					   s));
+				       dr_fmt(c, "echo 0 > /sys/devices/system/cpu/cpu%ld/online, or isolate it too (isolcpus=), or SMT off (boot: nosmt)",
+					      s));
 			}
 		}
 	}
 	if (c->d->n == before)
 		dr_add(c, VX_DOCTOR_OK, "smt", c->set,
 		       dr_fmt(c, any ? "%s: SMT siblings offline or isolated" :
-			"%s: no SMT sibling (one thread per core)",
-			dr_cpus(c, c->set)), "");
+			      "%s: no SMT sibling (one thread per core)",
+			      dr_cpus(c, c->set)), "");
 }
 
 /* A frequency in kHz as MHz: "3600", or "1234.5" when not whole. */
@@ -298,7 +298,7 @@ void dr_check_governor(struct dr_ctx *c)
 		if (!gov) {
 			dr_add_cpu(c, VX_DOCTOR_INFO, "governor", cpu,
 				   "no cpufreq on {cpus}: nothing to set (a VM, or no cpufreq driver)",
-				"");
+				   "");
 			continue;
 		}
 		dr_read_long(c, &min, 0, CPU_DIR "cpu%ld/cpufreq/scaling_min_freq", cpu);
@@ -315,8 +315,8 @@ void dr_check_governor(struct dr_ctx *c)
 		/* cpupower takes kHz, or a unit. */
 		fix = dr_fmt(c, "cpupower -c {list} frequency-set%s%s%s%s",
 			     perf ? "" : " -g performance", capped ? " -u " : "",
-			  capped ? (hw % 1000 ? dr_fmt(c, "%ld", hw) : mhz(c, hw)) : "",
-			  capped ? (hw % 1000 ? "kHz" : "MHz") : "");
+			     capped ? (hw % 1000 ? dr_fmt(c, "%ld", hw) : mhz(c, hw)) : "",
+			     capped ? (hw % 1000 ? "kHz" : "MHz") : "");
 		dr_add_cpu(c, VX_DOCTOR_WARN, "governor", cpu,
 			   dr_fmt(c, "{cpus}: governor %s, %s of the CPU's %s MHz", gov,
 				  range, mhz(c, hw)), fix);
@@ -347,7 +347,7 @@ void dr_check_idle_states(struct dr_ctx *c)
 		if (!k)
 			dr_add_cpu(c, VX_DOCTOR_INFO, "idle_states", cpu,
 				   "no cpuidle on {cpus}: idle is the architecture's default (HLT on x86)",
-				"boot with idle=poll to keep idle CPUs polling (costs power)");
+				   "boot with idle=poll to keep idle CPUs polling (costs power)");
 		else if (!best)
 			dr_add_cpu(c, VX_DOCTOR_OK, "idle_states", cpu,
 				   "{cpus}: every idle state disabled", "");
@@ -359,8 +359,8 @@ void dr_check_idle_states(struct dr_ctx *c)
 			dr_add_cpu(c, VX_DOCTOR_WARN, "idle_states", cpu,
 				   dr_fmt(c, "{cpus}: may enter idle state %s (exit latency %ld us)%s",
 					  best, deepest, c->qos >= 0 && c->qos < QOS_NONE ?
-				    ", within cpu_dma_latency's limit" : ""),
-				"cpupower -c {list} idle-set -D 1, or hold /dev/cpu_dma_latency at 0 (see cpu_dma_latency)");
+					  ", within cpu_dma_latency's limit" : ""),
+				   "cpupower -c {list} idle-set -D 1, or hold /dev/cpu_dma_latency at 0 (see cpu_dma_latency)");
 	}
 }
 
@@ -372,15 +372,15 @@ void dr_check_cpu_dma_latency(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_INFO, "cpu_dma_latency", NULL,
 		       dr_fmt(c, "cannot read /dev/cpu_dma_latency: %s%s",
 			      strerror(c->qos_err), c->qos_err == EACCES ||
-			c->qos_err == EPERM ? " (run doctor as root)" : ""), "");
+			      c->qos_err == EPERM ? " (run doctor as root)" : ""), "");
 	else if (!c->qos)
 		dr_add(c, VX_DOCTOR_OK, "cpu_dma_latency", NULL,
 		       "held at 0 us: no CPU enters an idle state with an exit latency above 0 us",
-		    "");
+		       "");
 	else if (c->qos >= QOS_NONE)
 		dr_add(c, VX_DOCTOR_INFO, "cpu_dma_latency", NULL,
 		       "no request: how deep CPUs idle is cpuidle's choice (see idle_states)",
-		    hold);
+		       hold);
 	else
 		dr_add(c, VX_DOCTOR_INFO, "cpu_dma_latency", NULL,
 		       dr_fmt(c, "held at %ld us: idle states with exit latencies up to %ld us may be entered",
@@ -395,7 +395,7 @@ void dr_check_rt_throttling(struct dr_ctx *c)
 	    dr_read_long(c, &period, 0, SYSCTL "sched_rt_period_us"))
 		dr_add(c, VX_DOCTOR_INFO, "rt_throttling", NULL,
 		       "cannot read /proc/sys/kernel/sched_rt_runtime_us and sched_rt_period_us",
-		    "");
+		       "");
 	else if (runtime < 0 || runtime >= period)
 		dr_add(c, VX_DOCTOR_OK, "rt_throttling", NULL,
 		       dr_fmt(c, "off (sched_rt_runtime_us %ld)", runtime), "");
@@ -403,7 +403,7 @@ void dr_check_rt_throttling(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_INFO, "rt_throttling", NULL,
 		       dr_fmt(c, "on: real-time tasks may run %ld us of every %ld us, then wait (SCHED_FIFO/RR ones, as chrt makes; velox's workers are SCHED_OTHER)",
 			      runtime, period),
-		    "sysctl -w kernel.sched_rt_runtime_us=-1");
+		       "sysctl -w kernel.sched_rt_runtime_us=-1");
 }
 
 void dr_check_watchdog(struct dr_ctx *c)
@@ -445,17 +445,17 @@ void dr_check_watchdog(struct dr_ctx *c)
 	}
 	/* The soft one's timer fires every 2/5 of the threshold. */
 	which = dr_fmt(c, "%s%s%s", soft ?
-		    dr_fmt(c, "soft lockup detector (a timer and the stopper thread every %ld.%ld s)",
-			   thresh * 2 / 5, thresh * 2 % 5 * 2) : "",
-		    soft && nmi ? " and " : "",
-		    nmi ? dr_fmt(c, "NMI watchdog (an NMI about every %ld s)", thresh) : "");
+		       dr_fmt(c, "soft lockup detector (a timer and the stopper thread every %ld.%ld s)",
+			      thresh * 2 / 5, thresh * 2 % 5 * 2) : "",
+		       soft && nmi ? " and " : "",
+		       nmi ? dr_fmt(c, "NMI watchdog (an NMI about every %ld s)", thresh) : "");
 	dr_add(c, VX_DOCTOR_WARN, "watchdog", on,
 	       dr_fmt(c, "%s on %s", which, dr_cpus(c, on)),
-	    dr_fmt(c, "sysctl -w kernel.%s=0 (boot: %s)%s%s",
-		   soft ? "watchdog" : "nmi_watchdog",
-		soft ? "nowatchdog" : "nmi_watchdog=0",
-		dr_set_empty(c, rest) ? "" : "; or off these CPUs only: sysctl -w kernel.watchdog_cpumask=",
-		dr_set_empty(c, rest) ? "" : dr_list(c, rest)));
+	       dr_fmt(c, "sysctl -w kernel.%s=0 (boot: %s)%s%s",
+		      soft ? "watchdog" : "nmi_watchdog",
+		      soft ? "nowatchdog" : "nmi_watchdog=0",
+		      dr_set_empty(c, rest) ? "" : "; or off these CPUs only: sysctl -w kernel.watchdog_cpumask=",
+		      dr_set_empty(c, rest) ? "" : dr_list(c, rest)));
 }
 
 void dr_check_timer_migration(struct dr_ctx *c)
@@ -466,7 +466,7 @@ void dr_check_timer_migration(struct dr_ctx *c)
 	if (dr_read_long(c, &on, 0, SYSCTL "timer_migration")) {
 		dr_add(c, VX_DOCTOR_OK, "timer_migration", NULL,
 		       "no /proc/sys/kernel/timer_migration: this kernel does not move timers",
-		    "");
+		       "");
 		return;
 	}
 	if (!on) {
@@ -486,7 +486,7 @@ void dr_check_timer_migration(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_INFO, "timer_migration", moved,
 		       dr_fmt(c, "on: timers armed on idle CPUs may be moved to %s while busy",
 			      dr_cpus(c, moved)),
-		    "sysctl -w kernel.timer_migration=0");
+		       "sysctl -w kernel.timer_migration=0");
 }
 
 /*
@@ -570,8 +570,8 @@ void dr_check_debug_kernel(struct dr_ctx *c)
 		dr_add(c, VX_DOCTOR_WARN, "debug_kernel", NULL,
 		       dr_fmt(c, "a debug kernel: %s%s%s%s: its latencies are not the machine's",
 			      found, config ? " (" : "", config ? from : "",
-			config ? ")" : ""),
-		    "boot a kernel built without them (the distribution's)");
+			      config ? ")" : ""),
+		       "boot a kernel built without them (the distribution's)");
 	else if (config)
 		dr_add(c, VX_DOCTOR_OK, "debug_kernel", NULL,
 		       dr_fmt(c, "no KASAN, KCSAN, lockdep or other costly debugging (%s)",
@@ -579,5 +579,5 @@ void dr_check_debug_kernel(struct dr_ctx *c)
 	else
 		dr_add(c, VX_DOCTOR_INFO, "debug_kernel", NULL,
 		       "no lockdep; no kernel config to read (/boot/config-<release>, /proc/config.gz), so KASAN and the like cannot be ruled out",
-		    "");
+		       "");
 }

@@ -107,8 +107,8 @@ traced() {
 
 # keep NAME: the last run's tail --json, whole, in $D/NAME.json and its
 # velox_tail trace events in $D/NAME.trace; in $json the same with one
-# spike, $valid 0 if that is JSON with the contract's keys (json_valid;
-# the whole may outgrow json_valid's 1 MiB) and $jwhy why not, $first
+# spike, $valid 0 if that is JSON with the contract's keys (json_valid)
+# and $jwhy why not, $first
 # "cause share top" of the largest cause.
 keep() {
 	vx tail --json >$D/$1.json
