@@ -100,6 +100,20 @@ gp_str() {
 	printf "'%s'" "${1//\'/\'\'}"
 }
 
+# gp_png FILE: gnuplot's lines that send a plot to FILE, a PNG of
+# $w x $h, with pngcairo where gnuplot has it.
+gp_png() {
+	cat <<EOF
+set encoding utf8
+if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
+	set terminal pngcairo size $w,$h noenhanced
+} else {
+	set terminal png size $w,$h noenhanced
+}
+set output $(gp_str "$1")
+EOF
+}
+
 output=out/latency.png
 title="Latency by percentile"
 size=1024x640
@@ -203,13 +217,7 @@ h=${size#*x}
 # gnuplot opens the output before it plots: a failed run leaves a
 # truncated PNG, which must not pass for a plot.
 gnuplot <<EOF || { rm -f -- "$output"; die gnuplot "failed to write $output"; }
-set encoding utf8
-if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-	set terminal pngcairo size $w,$h noenhanced
-} else {
-	set terminal png size $w,$h noenhanced
-}
-set output $(gp_str "$output")
+$(gp_png "$output")
 set title $(gp_str "$title")
 set logscale x
 set xrange [1:*]
@@ -247,13 +255,7 @@ done
 mkdir -p -- "$(dirname -- "$over_time")" 2>/dev/null ||
 	die "$over_time" "cannot create its directory"
 gnuplot <<EOF || { rm -f -- "$over_time"; die gnuplot "failed to write $over_time"; }
-set encoding utf8
-if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-	set terminal pngcairo size $w,$h noenhanced
-} else {
-	set terminal png size $w,$h noenhanced
-}
-set output $(gp_str "$over_time")
+$(gp_png "$over_time")
 set title $(gp_str "$title, over time")
 set xrange [0:*]
 set yrange [0:*]

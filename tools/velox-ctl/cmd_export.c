@@ -146,9 +146,8 @@ static int export_run(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'i':
-			if (parse_seconds(optarg, &interval) || interval < 0.1)
-				return vx_usage_err("--interval", "'%s': seconds, 0.1 or more",
-						    optarg);
+			if (parse_interval(optarg, &interval))
+				return VX_EXIT_USAGE;
 			break;
 		case 'c':
 			if (parse_u32(optarg, &count) || !count)

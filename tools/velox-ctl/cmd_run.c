@@ -54,7 +54,8 @@ static void run_usage(FILE *out)
 	      "                        them (at most 1000); Ctrl-C ends them, and\n"
 	      "                        a run it cut short after whole ones is\n"
 	      "                        left out\n"
-	      "  -i, --interval S      seconds between progress lines (default 1);\n"
+	      "  -i, --interval S      seconds between progress lines (default 1,\n"
+	      "                        0.1 or more);\n"
 	      "                        each line's percentiles go into --save's file\n"
 	      "  -o, --save FILE       write the runs to FILE as JSON (schema in\n"
 	      "                        velox-ctl(8)): the machine, the config,\n"
@@ -446,10 +447,7 @@ static int run_opt_parse(struct run_opts *ro, int c, const char *arg)
 					    arg, RUN_REPEAT_MAX);
 		return 0;
 	case 'i':
-		if (parse_seconds(arg, &ro->interval))
-			return vx_usage_err("--interval", "'%s': seconds, more than 0",
-					    arg);
-		return 0;
+		return parse_interval(arg, &ro->interval);
 	case 'o':
 		ro->save = arg;
 		return 0;

@@ -40,9 +40,8 @@ static int watch_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "i:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_seconds(optarg, &interval) || interval < 0.1)
-				return vx_usage_err("--interval", "'%s': seconds, 0.1 or more",
-						    optarg);
+			if (parse_interval(optarg, &interval))
+				return VX_EXIT_USAGE;
 			break;
 		case 'c':
 			if (parse_u32(optarg, &count) || !count)

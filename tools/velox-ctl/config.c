@@ -169,6 +169,18 @@ int parse_tail_duration(const char *opt, const char *s, bool zero_ok,
 	return -1;
 }
 
+/*
+ * --interval of watch, run and export: seconds, 0.1 or more (shorter,
+ * the tool itself would be the load).  0, or VX_EXIT_USAGE after saying
+ * why.
+ */
+int parse_interval(const char *s, double *sec)
+{
+	if (parse_seconds(s, sec) || *sec < 0.1)
+		return vx_usage_err("--interval", "'%s': seconds, 0.1 or more", s);
+	return 0;
+}
+
 int parse_seconds(const char *s, double *sec)
 {
 	char *end;

@@ -47,6 +47,7 @@ int start_with(int fd, const struct start_opts *o, struct velox_config *cfg);
 int parse_rate(const char *s, uint32_t *rate);
 int parse_u32(const char *s, uint32_t *v);
 int parse_seconds(const char *s, double *sec);
+int parse_interval(const char *s, double *sec);
 int parse_tail_duration(const char *opt, const char *s, bool zero_ok,
 			__u64 *ns);
 /* The start options of getopt_long, and their short-option string. */
